@@ -1,0 +1,68 @@
+#include "lib/selfpipe.hpp"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace lib {
+namespace {
+
+int g_pipe[2] = {-1, -1};
+
+extern "C" void on_signal(int sig) {
+  int e = errno;
+  unsigned char c = static_cast<unsigned char>(sig);
+  ssize_t r = ::write(g_pipe[1], &c, 1);  // full: a wakeup is pending anyway
+  (void)r;
+  errno = e;
+}
+
+}  // namespace
+
+bool SelfPipe::init() noexcept {
+  return ::pipe2(g_pipe, O_NONBLOCK | O_CLOEXEC) == 0;
+}
+
+bool SelfPipe::catch_signal(int sig) noexcept {
+  struct sigaction sa = {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a signal wakes poll() at once
+  return ::sigaction(sig, &sa, nullptr) == 0;
+}
+
+int SelfPipe::fd() noexcept { return g_pipe[0]; }
+
+int SelfPipe::read_signal() noexcept {
+  unsigned char c;
+  ssize_t r;
+  do r = ::read(g_pipe[0], &c, 1); while (r == -1 && errno == EINTR);
+  return r == 1 ? c : 0;
+}
+
+void reset_signals_for_exec() noexcept {
+  struct sigaction sa = {};
+  sa.sa_handler = SIG_DFL;
+  sigemptyset(&sa.sa_mask);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    ::sigaction(sig, &sa, nullptr);  // fails harmlessly for reserved signals
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+int set_nonblock(int fd, bool on) noexcept {
+  int fl = ::fcntl(fd, F_GETFL);
+  if (fl == -1) return -1;
+  return ::fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+}
+
+int set_cloexec(int fd, bool on) noexcept {
+  int fl = ::fcntl(fd, F_GETFD);
+  if (fl == -1) return -1;
+  return ::fcntl(fd, F_SETFD, on ? fl | FD_CLOEXEC : fl & ~FD_CLOEXEC);
+}
+
+}  // namespace lib

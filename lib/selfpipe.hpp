@@ -1,0 +1,33 @@
+// Turning signals into events for a poll loop.
+//
+// SelfPipe::catch_signal installs a handler (sigaction, no SA_RESTART) that
+// writes the signal number as one byte into a nonblocking, close-on-exec
+// pipe; the main loop polls fd() and read_signal() drains it. All real
+// work then happens in the loop, never in the handler.
+#pragma once
+#include <signal.h>
+
+namespace lib {
+
+class SelfPipe {
+ public:
+  // Creates the pipe. false on error, errno set. Call once, before
+  // catch_signal.
+  static bool init() noexcept;
+  // Routes sig to the pipe. false on error, errno set.
+  static bool catch_signal(int sig) noexcept;
+  // The read end, for poll().
+  static int fd() noexcept;
+  // Next pending signal number, or 0 when none is pending.
+  static int read_signal() noexcept;
+};
+
+// Restores the default disposition of every catchable signal and an empty
+// signal mask: what a child gets before exec. Async-signal-safe.
+void reset_signals_for_exec() noexcept;
+
+// Sets or clears O_NONBLOCK / FD_CLOEXEC. 0 or -1 with errno.
+int set_nonblock(int fd, bool on) noexcept;
+int set_cloexec(int fd, bool on) noexcept;
+
+}  // namespace lib

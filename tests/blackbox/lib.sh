@@ -1,0 +1,177 @@
+# Shared by the black-box tests; each test is a bash script that sources it.
+#
+#   check NAME RC OUT ERR CMD...   run CMD with ours; stdout, stderr and exit
+#                                  code must equal OUT, ERR, RC. When the
+#                                  reference is installed, run it the same way
+#                                  and hold it to the same expectation, so every
+#                                  expected text is proven against 0.76.
+#   check_ours NAME RC OUT ERR CMD...  the same, ours only (deliberate
+#                                  improvements over the reference).
+#   same NAME CMD...               ours and the reference must agree
+#                                  (after NORM); skipped without the reference.
+# CMD is a program name (run as "$P/name", P being ours or the reference's
+# folder) or a shell function, which sees $P. Stdin comes from $STDIN
+# (default /dev/null). Output is passed through the sed script $NORM before
+# comparing. Every command runs in its own process group under a watchdog
+# ($TIMEOUT seconds); a hang is a failure, and the group is killed.
+#
+#   spawn VAR CMD...    start CMD in the background in its own process group,
+#                       pid in VAR; ended (TERM, then KILL) when the test exits.
+#   wait_until SECS CMD...  poll CMD every 50 ms until it succeeds or SECS pass.
+#   pass NAME / fail NAME [DETAIL...] / skip NAME WHY
+#   finish              prints "N passed, N failed, N skipped"; exit status.
+set -u
+set -m  # background jobs get their own process group: hangs and leftovers are killable
+: "${BIN:?BIN must name the folder of the built programs}"
+REF=${REF:-/usr/bin}
+HELPERS=${HELPERS:-}
+STDIN=/dev/null
+NORM=''
+TIMEOUT=${TIMEOUT:-30}
+T=$(mktemp -d /tmp/suite-bb-XXXXXX)
+TEST_NAME=$(basename "$0" .sh)
+passed=0 failed=0 skipped=0
+spawned=""
+
+if [ -x "$REF/supervise" ] && [ -x "$REF/tai64n" ] && [ "$REF" != "$BIN" ]; then
+  HAVE_REF=1
+else
+  HAVE_REF=0
+  echo "NOTE - $TEST_NAME: reference daemontools not found in $REF; differential checks are skipped"
+fi
+
+# kill_group PID: TERM the process group, then KILL it if it lingers (bounded).
+kill_group() {
+  kill -TERM -- "-$1" 2>/dev/null || kill -TERM "$1" 2>/dev/null || return 0
+  kill -CONT -- "-$1" 2>/dev/null
+  local i=0
+  while kill -0 -- "-$1" 2>/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+  kill -KILL -- "-$1" 2>/dev/null
+  wait "$1" 2>/dev/null
+  return 0
+}
+
+cleanup() {
+  local pid
+  for pid in $spawned; do kill_group "$pid"; done
+  rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+pass() { passed=$((passed + 1)); [ -z "${VERBOSE:-}" ] || echo "ok - $1"; }
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL - $TEST_NAME: $1"
+  shift
+  local line
+  for line in "$@"; do printf '%s\n' "$line" | sed 's/^/    /'; done
+}
+skip() { skipped=$((skipped + 1)); echo "SKIP - $TEST_NAME: $1: $2"; }
+
+is_function() { [ "$(type -t "$1" 2>/dev/null)" = function ]; }
+
+# run_with DIR CMD...: runs CMD with P=DIR; sets RC, OUTF, ERRF (normalised files).
+run_with() {
+  P=$1
+  shift
+  OUTF=$T/.out.$RANDOM$RANDOM
+  ERRF=$T/.err.$RANDOM$RANDOM
+  if is_function "$1"; then
+    ("$@") <"$STDIN" >"$OUTF.raw" 2>"$ERRF.raw" &
+  else
+    local prog=$1
+    shift
+    "$P/$prog" "$@" <"$STDIN" >"$OUTF.raw" 2>"$ERRF.raw" &
+  fi
+  local pid=$! wd
+  (sleep "$TIMEOUT"; kill -KILL -- "-$pid") >/dev/null 2>&1 &
+  wd=$!
+  wait "$pid"
+  RC=$?
+  kill -- "-$wd" 2>/dev/null
+  wait "$wd" 2>/dev/null
+  if [ -n "$NORM" ]; then
+    sed -e "$NORM" "$OUTF.raw" >"$OUTF"
+    sed -e "$NORM" "$ERRF.raw" >"$ERRF"
+  else
+    mv "$OUTF.raw" "$OUTF"
+    mv "$ERRF.raw" "$ERRF"
+  fi
+}
+
+# expect_result NAME RC OUT ERR: compares the last run with expectations.
+expect_result() {
+  local name=$1 rc=$2 out=$3 err=$4 problems=()
+  [ "$RC" = "$rc" ] || problems+=("exit code: want $rc, got $RC")
+  if [ "$(cat "$OUTF"; echo .)" != "$out." ]; then
+    problems+=("stdout differs:" "$(printf '%s' "$out" | diff -u - "$OUTF" | tail -n +3 | head -20)")
+  fi
+  if [ "$(cat "$ERRF"; echo .)" != "$err." ]; then
+    problems+=("stderr differs:" "$(printf '%s' "$err" | diff -u - "$ERRF" | tail -n +3 | head -20)")
+  fi
+  if [ ${#problems[@]} -eq 0 ]; then pass "$name"; else fail "$name" "${problems[@]}"; fi
+}
+
+check_ours() {
+  local name=$1 rc=$2 out=$3 err=$4
+  shift 4
+  run_with "$BIN" "$@"
+  expect_result "$name" "$rc" "$out" "$err"
+}
+
+check() {
+  local name=$1 rc=$2 out=$3 err=$4
+  shift 4
+  check_ours "$name" "$rc" "$out" "$err" "$@"
+  if [ "$HAVE_REF" = 1 ]; then
+    run_with "$REF" "$@"
+    expect_result "$name [reference]" "$rc" "$out" "$err"
+  fi
+}
+
+same() {
+  local name=$1
+  shift
+  if [ "$HAVE_REF" != 1 ]; then
+    skip "$name" "reference not installed"
+    return
+  fi
+  run_with "$BIN" "$@"
+  local ours_rc=$RC ours_out=$OUTF ours_err=$ERRF
+  run_with "$REF" "$@"
+  local problems=()
+  [ "$ours_rc" = "$RC" ] || problems+=("exit code: reference $RC, ours $ours_rc")
+  cmp -s "$OUTF" "$ours_out" || problems+=("stdout differs (reference, then ours):" "$(diff -u "$OUTF" "$ours_out" | tail -n +3 | head -20)")
+  cmp -s "$ERRF" "$ours_err" || problems+=("stderr differs (reference, then ours):" "$(diff -u "$ERRF" "$ours_err" | tail -n +3 | head -20)")
+  if [ ${#problems[@]} -eq 0 ]; then pass "$name"; else fail "$name" "${problems[@]}"; fi
+}
+
+spawn() {
+  local var=$1
+  shift
+  "$@" &
+  local pid=$!
+  spawned="$spawned $pid"
+  printf -v "$var" '%s' "$pid"
+}
+
+# stop PID: ends a spawned process group now (it is also ended at exit).
+stop() { kill_group "$1"; }
+
+wait_until() {
+  local secs=$1 i=0
+  shift
+  local tries=$((secs * 20))
+  while ! "$@" >/dev/null 2>&1; do
+    i=$((i + 1))
+    [ $i -lt $tries ] || return 1
+    sleep 0.05
+  done
+  return 0
+}
+
+finish() {
+  echo "$TEST_NAME: $passed passed, $failed failed, $skipped skipped"
+  [ "$failed" -eq 0 ]
+}

@@ -1,0 +1,54 @@
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+
+#include "lib/lock.hpp"
+#include "lib/selfpipe.hpp"
+#include "support.hpp"
+
+TEST_CASE("signals arrive as bytes on the self-pipe", "[sig]") {
+  auto r = test::run_child([] {
+    if (!lib::SelfPipe::init() || !lib::SelfPipe::catch_signal(SIGUSR1) ||
+        !lib::SelfPipe::catch_signal(SIGHUP))
+      ::_exit(2);
+    ::raise(SIGUSR1);
+    ::raise(SIGHUP);
+    pollfd p = {lib::SelfPipe::fd(), POLLIN, 0};
+    if (::poll(&p, 1, 1000) != 1) ::_exit(3);
+    int a = lib::SelfPipe::read_signal(), b = lib::SelfPipe::read_signal();
+    int c = lib::SelfPipe::read_signal();
+    ::_exit(a == SIGUSR1 && b == SIGHUP && c == 0 ? 0 : 4);
+  });
+  CHECK(r.exit_code() == 0);
+}
+
+TEST_CASE("reset_signals_for_exec restores defaults and unblocks", "[sig]") {
+  auto r = test::run_child([] {
+    ::signal(SIGTERM, SIG_IGN);
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    ::sigprocmask(SIG_BLOCK, &s, nullptr);
+    lib::reset_signals_for_exec();
+    struct sigaction sa;
+    ::sigaction(SIGTERM, nullptr, &sa);
+    sigset_t now;
+    ::sigprocmask(SIG_SETMASK, nullptr, &now);
+    ::_exit(sa.sa_handler == SIG_DFL && !sigismember(&now, SIGINT) ? 0 : 1);
+  });
+  CHECK(r.exit_code() == 0);
+}
+
+TEST_CASE("a second exclusive lock is refused without waiting", "[lock]") {
+  test::TempDir d;
+  std::string path = d / "lock";
+  lib::Fd a(::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+  lib::Fd b(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  REQUIRE(lib::lock_ex_nb(a.get()) == 0);
+  CHECK(lib::lock_ex_nb(b.get()) == -1);
+  CHECK(errno == EWOULDBLOCK);
+  a.reset();
+  CHECK(lib::lock_ex_nb(b.get()) == 0);
+}
