@@ -1,0 +1,199 @@
+// supervise dir
+//
+// Starts and keeps restarting dir/run, and obeys control letters written
+// (by svc) to dir/supervise/control; see supervise(8).
+//
+// Start-up, in daemontools 0.76's order: chdir to dir; note whether a file
+// dir/down exists (then ./run is not started until asked); create
+// supervise/ (0700); lock supervise/lock without waiting (a second
+// supervise on the same dir fails); create and open the FIFOs
+// supervise/control and supervise/ok; write supervise/status; start ./run.
+//
+// One poll loop waits on a self-pipe (SIGCHLD), the control FIFO, an inotify
+// watch on supervise/, and the machine's timers; Machine (machine.hpp)
+// decides what each event does. Nothing is allocated after start-up.
+//
+// Exit codes: 0 after svc -x, once ./run has stopped; 100 usage; 111 when
+// start-up fails. Once running, every error is a warning and is retried:
+// a failed fork after a second, an unwritable status after a second,
+// vanished FIFOs when noticed. A child that cannot exec ./run prints
+// "supervise: fatal: unable to start dir/run: ..." and exits 111, and is
+// restarted a second after it was started, as any child would be.
+// Signals: SIGCHLD is caught; the rest keep their dispositions (as 0.76).
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/err.hpp"
+#include "lib/selfpipe.hpp"
+#include "lib/status.hpp"
+#include "supervise/files.hpp"
+#include "supervise/machine.hpp"
+
+extern char** environ;
+
+namespace {
+
+const char* g_dir = "";
+
+class RealEffects final : public supervise::Effects {
+ public:
+  pid_t spawn() noexcept override {
+    sigset_t all, old;
+    sigfillset(&all);
+    ::sigprocmask(SIG_BLOCK, &all, &old);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      // Default dispositions and an empty mask; every descriptor of ours
+      // but 0-2 is close-on-exec.
+      lib::reset_signals_for_exec();
+      char run[] = "./run";
+      char* argv[] = {run, nullptr};
+      ::execve(run, argv, environ);
+      lib::die_sys(lib::exitcode::temp, {"unable to start ", g_dir, "/run"});
+    }
+    int e = errno;
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    errno = e;
+    return pid;
+  }
+  void signal(pid_t pid, int sig) noexcept override { ::kill(pid, sig); }
+  bool publish(const unsigned char rec[lib::kStatusSize]) noexcept override {
+    switch (lib::status_write(rec)) {
+      case lib::StatusWriteError::kNone: return true;
+      case lib::StatusWriteError::kOpen:
+        lib::warn_sys({"unable to open ", g_dir, "/supervise/status.new"});
+        break;
+      case lib::StatusWriteError::kWrite:
+        lib::warn_sys({"unable to write ", g_dir, "/supervise/status.new"});
+        break;
+      case lib::StatusWriteError::kPartial:
+        lib::warn({"unable to write ", g_dir, "/supervise/status.new: partial write"});
+        break;
+      case lib::StatusWriteError::kRename:
+        lib::warn_sys({"unable to rename ", g_dir, "/supervise/status.new to status"});
+        break;
+    }
+    return false;
+  }
+  void fork_failed(int err) noexcept override {
+    errno = err;
+    lib::warn_sys({"unable to fork for ", g_dir, ", trying again in 1 second"});
+  }
+  int64_t now_ms() noexcept override {
+    timespec ts;
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+  }
+  lib::Tai64n wall() noexcept override { return lib::tai64n_now(); }
+};
+
+RealEffects g_fx;
+supervise::Machine g_machine(g_fx);
+supervise::Files g_files;
+
+constexpr int64_t kRepairRetry = 1000;  // ms
+
+// Reaps every finished child; tells the machine when it was ./run.
+void reap() {
+  for (;;) {
+    int wstat;
+    pid_t r = ::waitpid(-1, &wstat, WNOHANG);
+    if (r == 0) return;
+    if (r == -1) {
+      if (errno == EINTR) continue;
+      return;  // ECHILD
+    }
+    if (r == g_machine.child()) g_machine.handle(supervise::Event::kChildExited);
+  }
+}
+
+// Reads what is waiting on the control FIFO and acts on each byte in order.
+void read_control() {
+  unsigned char buf[64];
+  for (;;) {
+    ssize_t r = ::read(g_files.control_fd(), buf, sizeof buf);
+    if (r == 0) {
+      g_files.drop_control();
+      return;
+    }
+    if (r < 0) return;  // EAGAIN: drained
+    for (ssize_t i = 0; i < r; ++i) {
+      supervise::Event e;
+      if (supervise::event_for_byte(buf[i], e)) g_machine.handle(e);
+      // After x with no child, 0.76 leaves without reading further.
+      if (g_machine.finished()) return;
+    }
+  }
+}
+
+[[noreturn]] void leave() {
+  g_machine.republish();
+  ::_exit(0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  lib::set_prog("supervise");
+  if (argc != 2) lib::die_usage("supervise dir");
+  g_dir = argv[1];
+  if (!lib::SelfPipe::init())
+    lib::die_sys(lib::exitcode::temp, {"unable to create pipe for ", g_dir});
+  if (!lib::SelfPipe::catch_signal(SIGCHLD))
+    lib::die_sys(lib::exitcode::temp, {"unable to catch SIGCHLD for ", g_dir});
+  if (::chdir(g_dir) == -1) lib::die_sys(lib::exitcode::temp, {"unable to chdir to ", g_dir});
+  struct stat st;
+  bool normally_up = true;
+  if (::stat("down", &st) == 0)
+    normally_up = false;
+  else if (errno != ENOENT)
+    lib::die_sys(lib::exitcode::temp, {"unable to stat ", g_dir, "/down"});
+
+  g_files.acquire_lock(g_dir);
+  g_files.open_control(g_dir);
+  // 0.76 writes the first status before opening supervise/ok, so a status
+  // file exists by the time svok reports success.
+  g_machine.init(normally_up);
+  g_files.open_ok(g_dir);
+  g_files.watch(g_dir);
+  g_machine.begin();
+
+  int64_t repair_at = -1;
+  for (;;) {
+    if (g_machine.finished()) leave();
+    int timeout = g_machine.timeout_ms();
+    if (repair_at >= 0) {
+      int64_t left = repair_at - g_fx.now_ms();
+      int r = left <= 0 ? 0 : int(left);
+      if (timeout < 0 || r < timeout) timeout = r;
+    }
+    pollfd p[3] = {{lib::SelfPipe::fd(), POLLIN, 0},
+                   {g_files.control_fd(), POLLIN, 0},
+                   {g_files.watch_fd(), POLLIN, 0}};
+    if (::poll(p, 3, timeout) == -1 && errno != EINTR) {
+      // Only ENOMEM is plausible: wait a little rather than spin.
+      lib::warn_sys({"unable to poll for ", g_dir});
+      timespec ts = {1, 0};
+      ::nanosleep(&ts, nullptr);
+      continue;
+    }
+    while (lib::SelfPipe::read_signal() != 0) {
+    }
+    reap();
+    if (g_machine.finished()) leave();
+    g_machine.fire_timers();
+    if (p[1].revents) read_control();
+    if (g_machine.finished()) leave();
+    if (p[2].revents && g_files.drain_watch()) repair_at = g_fx.now_ms();
+    if (repair_at >= 0 && g_fx.now_ms() >= repair_at) {
+      repair_at = g_files.repair() ? -1 : g_fx.now_ms() + kRepairRetry;
+      g_machine.republish();
+    }
+  }
+}
