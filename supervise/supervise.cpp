@@ -10,7 +10,7 @@
 // supervise/control and supervise/ok; write supervise/status; start ./run.
 //
 // One poll loop waits on a self-pipe (SIGCHLD), the control FIFO, an inotify
-// watch on supervise/, and the machine's timers; Machine (machine.hpp)
+// watch on supervise/, and the machine's timers; Machine (lib/supervise_machine.hpp)
 // decides what each event does. Nothing is allocated after start-up.
 //
 // Exit codes: 0 after svc -x, once ./run has stopped; 100 usage; 111 when
@@ -33,7 +33,7 @@
 #include "lib/selfpipe.hpp"
 #include "lib/status.hpp"
 #include "supervise/files.hpp"
-#include "supervise/machine.hpp"
+#include "lib/supervise_machine.hpp"
 
 extern char** environ;
 

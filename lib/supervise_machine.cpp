@@ -1,4 +1,4 @@
-#include "supervise/machine.hpp"
+#include "lib/supervise_machine.hpp"
 
 #include <errno.h>
 #include <signal.h>

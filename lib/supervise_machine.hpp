@@ -3,7 +3,7 @@
 // It owns no descriptors and makes no system calls itself: starting the
 // child, signalling it, publishing supervise/status and reading clocks go
 // through Effects, so the transitions can be unit-tested with a fake. The
-// poll loop (supervise.cpp) turns SIGCHLD, control bytes and expired timers
+// poll loop (supervise/supervise.cpp) turns SIGCHLD, control bytes and expired timers
 // into Events and feeds them to handle().
 //
 // States (with want = up, down, or once):

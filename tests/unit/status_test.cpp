@@ -1,0 +1,114 @@
+#include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "lib/status.hpp"
+#include "tests/unit/support.hpp"
+
+namespace {
+std::string describe(const lib::Status& s, bool normally_up, uint64_t now) {
+  char buf[128];
+  return std::string(buf, lib::status_describe(s, normally_up, now, buf, sizeof buf));
+}
+}  // namespace
+
+TEST_CASE("status encodes as daemontools 0.76, byte for byte", "[status]") {
+  lib::Status s;
+  s.when = {0x400000006553f10aULL, 0x075bcd15};
+  s.pid = 0x01020304;
+  s.paused = 1;
+  s.want = 'u';
+  unsigned char b[lib::kStatusSize];
+  lib::status_encode(s, b);
+  const unsigned char want[18] = {0x40, 0x00, 0x00, 0x00, 0x65, 0x53, 0xf1, 0x0a, 0x07,
+                                  0x5b, 0xcd, 0x15, 0x04, 0x03, 0x02, 0x01, 0x01, 'u'};
+  CHECK(std::equal(b, b + 18, want));
+  CHECK(lib::status_decode(b) == s);
+}
+
+TEST_CASE("status decodes a record written by the reference supervise", "[status]") {
+  // od -An -tx1 of a 0.76 status: up, pid 15689 (0x3d49), want up.
+  const unsigned char ref[18] = {0x40, 0x00, 0x00, 0x00, 0x6b, 0x02, 0x07, 0x8f, 0x15,
+                                 0x3d, 0x37, 0xbc, 0x49, 0x3d, 0x00, 0x00, 0x00, 0x75};
+  lib::Status s = lib::status_decode(ref);
+  CHECK(s.pid == 15689);
+  CHECK(s.paused == 0);
+  CHECK(s.want == 'u');
+  CHECK(s.when.sec == 0x400000006b02078fULL);
+  CHECK(s.when.nano == 0x153d37bc);
+  unsigned char again[18];
+  lib::status_encode(s, again);
+  CHECK(std::equal(again, again + 18, ref));
+}
+
+TEST_CASE("want byte is 0 after once; pid 0 means down", "[status]") {
+  lib::Status s;
+  s.want = 0;
+  unsigned char b[18];
+  lib::status_encode(s, b);
+  for (int i = 12; i < 18; ++i) CHECK(b[i] == 0);
+}
+
+TEST_CASE("svstat text: every line form in the reference's order", "[status]") {
+  const uint64_t t0 = lib::kTaiOffset + 1700000000;
+  lib::Status up{{t0, 5}, 123, 0, 'u'};
+  CHECK(describe(up, true, t0 + 45) == "up (pid 123) 45 seconds");
+  CHECK(describe(up, false, t0 + 45) == "up (pid 123) 45 seconds, normally down");
+  lib::Status paused_down{{t0, 0}, 123, 1, 'd'};
+  CHECK(describe(paused_down, false, t0) ==
+        "up (pid 123) 0 seconds, normally down, paused, want down");
+  CHECK(describe(paused_down, true, t0) == "up (pid 123) 0 seconds, paused, want down");
+  lib::Status down{{t0, 0}, 0, 1, 'd'};
+  CHECK(describe(down, true, t0 + 7) == "down 7 seconds, normally up");
+  CHECK(describe(down, false, t0 + 7) == "down 7 seconds");
+  lib::Status want_up{{t0, 0}, 0, 0, 'u'};
+  CHECK(describe(want_up, true, t0 + 1) == "down 1 seconds, normally up, want up");
+  CHECK(describe(want_up, false, t0 + 1) == "down 1 seconds, want up");
+  lib::Status once{{t0, 0}, 0, 0, 0};
+  CHECK(describe(once, false, t0) == "down 0 seconds");
+  lib::Status up_once{{t0, 0}, 99, 0, 0};
+  CHECK(describe(up_once, true, t0) == "up (pid 99) 0 seconds");
+}
+
+TEST_CASE("svstat text: a stamp in the future counts as 0 seconds", "[status]") {
+  const uint64_t t0 = lib::kTaiOffset + 1700000000;
+  lib::Status s{{t0 + 100, 0}, 0, 0, 'd'};
+  CHECK(describe(s, false, t0) == "down 0 seconds");
+}
+
+TEST_CASE("svstat text: largest pid and age fit", "[status]") {
+  lib::Status s{{0, 0}, 0xffffffffu, 1, 'd'};
+  CHECK(describe(s, false, lib::kTaiOffset + 4000000000ULL) ==
+        "up (pid 4294967295) 4611686022427387914 seconds, normally down, paused, want down");
+}
+
+TEST_CASE("status_write replaces supervise/status through status.new", "[status]") {
+  test::TempDir d;
+  char cwd[4096];
+  REQUIRE(::getcwd(cwd, sizeof cwd));
+  REQUIRE(::chdir(d.path().c_str()) == 0);
+  unsigned char rec[18];
+  for (int i = 0; i < 18; ++i) rec[i] = static_cast<unsigned char>(i * 7);
+  CHECK(lib::status_write(rec) == lib::StatusWriteError::kOpen);  // no supervise/
+  REQUIRE(::mkdir("supervise", 0700) == 0);
+  CHECK(lib::status_write(rec) == lib::StatusWriteError::kNone);
+  int fd = ::open("supervise/status", O_RDONLY);
+  REQUIRE(fd >= 0);
+  unsigned char got[32];
+  CHECK(::read(fd, got, sizeof got) == 18);
+  ::close(fd);
+  CHECK(std::equal(rec, rec + 18, got));
+  struct stat st;
+  CHECK(::stat("supervise/status.new", &st) == -1);
+  REQUIRE(::stat("supervise/status", &st) == 0);
+  CHECK((st.st_mode & 0777) == (0644 & ~[] { mode_t m = ::umask(0); ::umask(m); return m; }()));
+  // An obstacle in the way of status.new is reported, not fatal.
+  REQUIRE(::mkdir("supervise/status.new", 0700) == 0);
+  CHECK(lib::status_write(rec) == lib::StatusWriteError::kOpen);
+  CHECK(errno == EISDIR);
+  ::rmdir("supervise/status.new");
+  REQUIRE(::chdir(cwd) == 0);
+}
