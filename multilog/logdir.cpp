@@ -1,0 +1,397 @@
+#include "multilog/logdir.hpp"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/fd.hpp"
+#include "lib/lock.hpp"
+#include "lib/selfpipe.hpp"
+#include "lib/tai.hpp"
+
+extern char** environ;
+
+namespace multilog {
+
+using lib::exitcode::temp;
+
+// ---- Pauser
+
+bool Pauser::due() noexcept {
+  timespec now;
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  if (warned_ && now.tv_sec - last_warn_.tv_sec < kWarnEverySec) return false;
+  warned_ = true;
+  last_warn_ = now;
+  return true;
+}
+
+void Pauser::sleep_now() noexcept {
+  delay_ms_ = delay_ms_ ? delay_ms_ * 2 : kFirstPauseMs;
+  if (delay_ms_ > kMaxPauseMs) delay_ms_ = kMaxPauseMs;
+  timespec ts{delay_ms_ / 1000, (delay_ms_ % 1000) * 1000000};
+  while (::nanosleep(&ts, &ts) == -1 && errno == EINTR) {
+  }
+}
+
+void Pauser::pause(lib::Parts parts) noexcept {
+  int e = errno;
+  if (due()) lib::warn_sys(parts);
+  sleep_now();
+  errno = e;
+}
+
+void Pauser::pause_plain(lib::Parts parts) noexcept {
+  if (due()) lib::warn(parts);
+  sleep_now();
+}
+
+// ---- opening files the way daemontools' open_* do (plus close-on-exec)
+
+namespace {
+
+constexpr int kAppend = O_WRONLY | O_NONBLOCK | O_APPEND | O_CREAT | O_CLOEXEC;  // mode 0600
+constexpr int kTrunc = O_WRONLY | O_NONBLOCK | O_TRUNC | O_CREAT | O_CLOEXEC;    // mode 0644
+constexpr int kRead = O_RDONLY | O_NONBLOCK | O_CLOEXEC;
+
+// djb's fd_move: to becomes from; from is closed. Async-signal-safe.
+int fd_move(int to, int from) noexcept {
+  if (to == from) return 0;
+  if (::dup2(from, to) == -1) return -1;
+  ::close(from);
+  return 0;
+}
+
+}  // namespace
+
+// ---- start-up: the reference's restart()
+
+void LogDir::start(const lib::LogDirSpec& spec, size_t buffer) {
+  dir_ = spec.path;
+  processor_ = spec.processor;
+  size_ = spec.size;
+  num_ = spec.num;
+  out_ = new char[buffer];
+  cap_ = buffer;
+
+  ::mkdir(dir_, 0700);
+  dfd_ = ::open(dir_, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC);
+  if (dfd_ == -1) lib::die_sys(temp, {"unable to open directory ", dir_});
+  lock_ = ::openat(dfd_, "lock", kAppend, 0600);
+  if (lock_ == -1 || lib::lock_ex_nb(lock_) == -1)
+    lib::die_sys(temp, {"unable to lock directory ", dir_});
+
+  struct stat st;
+  uint64_t bytes = 0;
+  if (::fstatat(dfd_, "current", &st, 0) == -1) {
+    if (errno != ENOENT) lib::die_sys(temp, {"unable to stat ", dir_, "/current"});
+  } else if (st.st_mode & 0100) {
+    // Finished by a clean exit: go on appending to it.
+    cur_ = ::openat(dfd_, "current", kAppend, 0600);
+    if (cur_ == -1) lib::die_sys(temp, {"unable to append to ", dir_, "/current"});
+    if (::fchmod(cur_, 0644) == -1) lib::die_sys(temp, {"unable to set mode of ", dir_, "/current"});
+    bytes = uint64_t(st.st_size);
+    model_ = lib::RotationModel(this, size_, bytes, 0);
+    return;
+  }
+
+  // An unfinished current (or none): keep what a previous run left.
+  ::unlinkat(dfd_, "state", 0);
+  ::unlinkat(dfd_, "newstate", 0);
+  bool processed = false;
+  if (::fstatat(dfd_, "processed", &st, 0) == -1) {
+    if (errno != ENOENT) lib::die_sys(temp, {"unable to stat ", dir_, "/processed"});
+  } else if (st.st_mode & 0100) {
+    processed = true;
+  }
+  if (processed) {
+    ::unlinkat(dfd_, "previous", 0);
+    finish("processed", 's');
+  } else {
+    ::unlinkat(dfd_, "processed", 0);
+    finish("previous", 'u');
+  }
+  finish("current", 'u');
+
+  int fd = ::openat(dfd_, "state", kTrunc, 0644);
+  if (fd == -1) lib::die_sys(temp, {"unable to write to ", dir_, "/state"});
+  ::close(fd);
+  cur_ = ::openat(dfd_, "current", kAppend, 0600);
+  if (cur_ == -1) lib::die_sys(temp, {"unable to write to ", dir_, "/current"});
+  if (::fchmod(cur_, 0644) == -1) lib::die_sys(temp, {"unable to set mode of ", dir_, "/current"});
+  model_ = lib::RotationModel(this, size_, 0, 0);
+}
+
+// ---- output
+
+void LogDir::append_tail(const char* p, size_t n, uint64_t in_off) noexcept {
+  const size_t piece_max = cap_ / 2;
+  while (n) {
+    size_t k = n < piece_max ? n : piece_max;
+    if (len_ + k > cap_) make_room(k);
+    std::memcpy(out_ + len_, p, k);
+    len_ += k;
+    model_.put_bytes(k, in_off);
+    p += k;
+    n -= k;
+    in_off += k;
+  }
+}
+
+// Writes what is safe, then drops bytes nobody needs any more. What stays
+// is at most the model's 512-byte buffer, so k always fits afterwards.
+void LogDir::make_room(size_t k) noexcept {
+  write_safe();
+  uint64_t keep = real_ < model_.written() ? real_ : model_.written();
+  size_t drop = size_t(keep - base_);
+  std::memmove(out_, out_ + drop, len_ - drop);
+  len_ -= drop;
+  base_ = keep;
+  (void)k;
+}
+
+void LogDir::write_to(uint64_t end) noexcept {
+  Pauser p;
+  while (real_ < end) {
+    ssize_t w = lib::fd_write(cur_, out_ + (real_ - base_), size_t(end - real_));
+    if (w > 0) {
+      real_ += uint64_t(w);
+      continue;
+    }
+    if (w == 0) errno = EIO;
+    p.pause({"unable to write to ", dir_, "/current, pausing"});
+  }
+}
+
+void LogDir::rotate_at(uint64_t pos) noexcept {
+  write_to(pos);
+  full_current();
+}
+
+void LogDir::quit() noexcept {
+  model_.flush();
+  write_to(model_.end());
+  Pauser p;
+  while (::fsync(cur_) == -1) p.pause({"unable to write ", dir_, "/current to disk, pausing"});
+  Pauser q;
+  while (::fchmod(cur_, 0744) == -1) q.pause({"unable to set mode of ", dir_, "/current, pausing"});
+}
+
+// ---- rotation: the reference's fullcurrent(), finish() and filesfit()
+
+void LogDir::full_current() noexcept {
+  {
+    Pauser p;
+    while (::fsync(cur_) == -1) p.pause({"unable to write ", dir_, "/current to disk, pausing"});
+  }
+  ::close(cur_);
+  cur_ = -1;
+  {
+    Pauser p;
+    while (::renameat(dfd_, "current", dfd_, "previous") == -1)
+      p.pause({"unable to rename current to previous in directory ", dir_, ", pausing"});
+  }
+  {
+    Pauser p;
+    while ((cur_ = ::openat(dfd_, "current", kAppend, 0600)) == -1)
+      p.pause({"unable to create ", dir_, "/current, pausing"});
+  }
+  {
+    Pauser p;
+    while (::fchmod(cur_, 0644) == -1) p.pause({"unable to set mode of ", dir_, "/current, pausing"});
+  }
+  {
+    Pauser p;
+    while (::fchmodat(dfd_, "previous", 0744, 0) == -1)
+      p.pause({"unable to set mode of ", dir_, "/previous, pausing"});
+  }
+  if (!processor_)
+    finish("previous", 's');
+  else
+    run_processor();
+}
+
+void LogDir::run_processor() noexcept {
+  Pauser p;
+  for (;;) {
+    pid_t pid;
+    while ((pid = ::fork()) == -1) p.pause({"unable to fork for processor in ", dir_, ", pausing"});
+    if (pid == 0) {
+      // The processor runs in the directory: previous on stdin, processed
+      // on stdout, state on fd 4, newstate on fd 5.
+      lib::reset_signals_for_exec();
+      int fd;
+      if (::fchdir(dfd_) == -1) lib::die_sys(temp, {"unable to switch to ", dir_});
+      if ((fd = ::open("previous", O_RDONLY | O_NONBLOCK)) != -1 && fd_move(0, fd) == 0 &&
+          (fd = ::open("processed", O_WRONLY | O_NONBLOCK | O_TRUNC | O_CREAT, 0644)) != -1 &&
+          fd_move(1, fd) == 0 && (fd = ::open("state", O_RDONLY | O_NONBLOCK)) != -1 &&
+          fd_move(4, fd) == 0 &&
+          (fd = ::open("newstate", O_WRONLY | O_NONBLOCK | O_TRUNC | O_CREAT, 0644)) != -1 &&
+          fd_move(5, fd) == 0) {
+        // The reference reads previous through a nonblocking descriptor
+        // too; regular files do not care.
+        char* args[] = {const_cast<char*>("sh"), const_cast<char*>("-c"),
+                        const_cast<char*>(processor_), nullptr};
+        ::execve("/bin/sh", args, environ);
+      }
+      lib::die_sys(temp, {"unable to run ", processor_});
+    }
+    int wstat;
+    pid_t r;
+    do r = ::waitpid(pid, &wstat, 0); while (r == -1 && errno == EINTR);
+    // Each failed run is reported (as the reference does), and the
+    // processor is tried again a second later.
+    if (r == -1) {
+      lib::warn_sys({"wait failed for processor in ", dir_, ", pausing"});
+    } else if (WIFSIGNALED(wstat)) {
+      lib::warn_sys({"processor crashed in ", dir_, ", pausing"});
+    } else if (WEXITSTATUS(wstat) == 0) {
+      break;
+    }
+    lib::warn({"processor failed in ", dir_, ", pausing"});
+    timespec ts{1, 0};
+    while (::nanosleep(&ts, &ts) == -1 && errno == EINTR) {
+    }
+  }
+
+  int fd;
+  {
+    Pauser q;
+    while ((fd = ::openat(dfd_, "processed", kAppend, 0600)) == -1)
+      q.pause({"unable to create ", dir_, "/processed, pausing"});
+  }
+  {
+    Pauser q;
+    while (::fsync(fd) == -1) q.pause({"unable to write ", dir_, "/processed to disk, pausing"});
+  }
+  {
+    Pauser q;
+    while (::fchmod(fd, 0744) == -1) q.pause({"unable to set mode of ", dir_, "/processed, pausing"});
+  }
+  ::close(fd);
+  {
+    Pauser q;
+    while ((fd = ::openat(dfd_, "newstate", kAppend, 0600)) == -1)
+      q.pause({"unable to create ", dir_, "/newstate, pausing"});
+  }
+  {
+    Pauser q;
+    while (::fsync(fd) == -1) q.pause({"unable to write ", dir_, "/newstate to disk, pausing"});
+  }
+  ::close(fd);
+  {
+    Pauser q;
+    while (::unlinkat(dfd_, "previous", 0) == -1) q.pause({"unable to remove ", dir_, "/previous, pausing"});
+  }
+  {
+    Pauser q;
+    while (::renameat(dfd_, "newstate", dfd_, "state") == -1)
+      q.pause({"unable to rename newstate to state in directory ", dir_, ", pausing"});
+  }
+  finish("processed", 's');
+}
+
+// Gives file a name @<TAI64N>.<code> (unless a crash left it linked
+// already), removes the old name, then trims the directory to num_ - 1
+// old files.
+void LogDir::finish(const char* file, char code) noexcept {
+  struct stat st;
+  {
+    Pauser p;
+    for (;;) {
+      if (::fstatat(dfd_, file, &st, 0) == 0) break;
+      if (errno == ENOENT) return;
+      p.pause({"unable to stat ", dir_, "/", file, ", pausing"});
+    }
+  }
+  if (st.st_nlink == 1) {
+    Pauser p;
+    for (;;) {
+      char fn[28];
+      fn[0] = '@';
+      lib::tai64n_hex(lib::tai64n_now(), fn + 1);
+      fn[25] = '.';
+      fn[26] = code;
+      fn[27] = 0;
+      if (::linkat(dfd_, file, dfd_, fn, 0) == 0) break;
+      p.pause({"unable to link to ", dir_, "/", fn, ", pausing"});
+    }
+  }
+  {
+    Pauser p;
+    while (::unlinkat(dfd_, file, 0) == -1) p.pause({"unable to remove ", dir_, "/", file, ", pausing"});
+  }
+  Pauser p;
+  for (;;) {
+    int r = files_fit();
+    if (r == 1) return;
+    if (r == -1) p.pause({"unable to read ", dir_, ", pausing"});
+  }
+}
+
+namespace {
+
+struct Dirent64 {
+  uint64_t ino;
+  int64_t off;
+  unsigned short reclen;
+  unsigned char type;
+  char name[1];
+};
+
+// Calls f(name) for each entry of the directory open as fd (from the
+// start). 0, or -1 with errno. No heap: getdents64 into a stack buffer.
+template <class F>
+int each_entry(int dfd, F f) {
+  lib::Fd fd(::openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) return -1;
+  alignas(8) char buf[8192];
+  for (;;) {
+    long n = ::syscall(SYS_getdents64, fd.get(), buf, sizeof buf);
+    if (n == -1) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    if (n == 0) return 0;
+    for (long i = 0; i < n;) {
+      auto* d = reinterpret_cast<Dirent64*>(buf + i);
+      if (!f(static_cast<const char*>(d->name))) return 0;
+      i += d->reclen;
+    }
+  }
+}
+
+}  // namespace
+
+// 1 if fewer than num_ files named @... (25 characters or more) remain;
+// 0 after removing the oldest of them; -1 if the directory cannot be read.
+int LogDir::files_fit() noexcept {
+  char oldest[26] = "@z";
+  uint64_t count = 0;
+  int r = each_entry(dfd_, [&](const char* name) {
+    if (name[0] == '@' && std::strlen(name) >= 25) {
+      ++count;
+      if (std::strcmp(name, oldest) < 0) {
+        std::memcpy(oldest, name, 25);
+        oldest[25] = 0;
+      }
+    }
+    return true;
+  });
+  if (r == -1) return -1;
+  if (count < num_) return 1;
+  r = each_entry(dfd_, [&](const char* name) {
+    if (name[0] == '@' && std::strlen(name) >= 25 && std::strncmp(name, oldest, 25) == 0) {
+      ::unlinkat(dfd_, name, 0);
+      return false;
+    }
+    return true;
+  });
+  return r == -1 ? -1 : 0;
+}
+
+}  // namespace multilog

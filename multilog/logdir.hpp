@@ -1,0 +1,96 @@
+// One multilog log directory: its files, its output buffer and its
+// rotations, with daemontools 0.76 semantics (see multilog.cpp).
+#pragma once
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <ctime>
+
+#include "lib/err.hpp"
+#include "lib/logscript.hpp"
+#include "lib/rotation.hpp"
+
+namespace multilog {
+
+// Retrying an operation that failed: warns (at the first failure, then at
+// most every 5 seconds) and sleeps a little longer each time, at most
+// kMaxPauseMs, so work resumes soon after the trouble goes away.
+class Pauser {
+ public:
+  static constexpr long kFirstPauseMs = 50, kMaxPauseMs = 500, kWarnEverySec = 5;
+  // warn_sys(parts) (if due), then sleep. errno is the reason.
+  void pause(lib::Parts parts) noexcept;
+  // The same without a reason.
+  void pause_plain(lib::Parts parts) noexcept;
+
+ private:
+  void sleep_now() noexcept;
+  bool due() noexcept;
+  long delay_ms_ = 0;
+  timespec last_warn_{};
+  bool warned_ = false;
+};
+
+class LogDir final : public lib::RotationSink {
+ public:
+  LogDir() = default;
+  LogDir(const LogDir&) = delete;
+  LogDir& operator=(const LogDir&) = delete;
+  ~LogDir() { delete[] out_; }
+
+  // Opens, locks and recovers the directory as the reference's start-up
+  // does; exits 111 with a message on failure. buffer: output capacity.
+  void start(const lib::LogDirSpec& spec, size_t buffer);
+
+  bool selected = false;  // the current line goes here
+
+  // Appends a, b and (if nl) a newline to the output.
+  void append(const char* a, size_t an, const char* b, size_t bn, bool nl) noexcept {
+    size_t k = an + bn + (nl ? 1 : 0);
+    if (len_ + k > cap_) make_room(k);
+    char* o = out_ + len_;
+    std::memcpy(o, a, an);
+    std::memcpy(o + an, b, bn);
+    if (nl) o[an + bn] = '\n';
+    len_ += k;
+  }
+  // The rest of a long line, n bytes read from input offset in_off.
+  void append_tail(const char* p, size_t n, uint64_t in_off) noexcept;
+
+  lib::RotationModel& model() noexcept { return model_; }
+
+  // Writes to disk what can be written now (all complete lines, normally).
+  void write_safe() noexcept { write_to(model_.safe_end()); }
+  // SIGALRM: rotate current if it is not empty.
+  void force_rotate() noexcept { model_.force_rotate(); }
+  // End of input: write everything, sync, and mark current finished.
+  void quit() noexcept;
+
+  // RotationSink
+  const char* stream_data(uint64_t pos) noexcept override { return out_ + (pos - base_); }
+  void rotate_at(uint64_t pos) noexcept override;
+
+ private:
+  void make_room(size_t k) noexcept;
+  void write_to(uint64_t end) noexcept;
+  void full_current() noexcept;
+  void finish(const char* file, char code) noexcept;
+  int files_fit() noexcept;
+  void run_processor() noexcept;
+
+  const char* dir_ = nullptr;
+  const char* processor_ = nullptr;
+  uint64_t size_ = 0, num_ = 0;
+  int dfd_ = -1, lock_ = -1, cur_ = -1;
+
+  // out_[0, len_) holds output stream bytes [base_, base_ + len_); real_ is
+  // how far they are on disk.
+  char* out_ = nullptr;
+  size_t cap_ = 0, len_ = 0;
+  uint64_t base_ = 0, real_ = 0;
+  lib::RotationModel model_{this, lib::kLogSizeDefault, 0, 0};
+};
+
+}  // namespace multilog

@@ -1,0 +1,365 @@
+// multilog script
+//
+// Reads lines from stdin and handles each as the script says: selects it
+// (+pattern, -pattern), copies it to stderr (e), keeps it in a status file
+// (=file) and appends it to log directories (./dir, /dir), which multilog
+// rotates at a size (s), trims to a number of files (n) and can run a
+// processor over (!command). A first argument t prefixes each line with
+// its TAI64N arrival time. The syntax, files and output are those of
+// daemontools 0.76 multilog, down to where current is rotated (see
+// lib/rotation.hpp); see man/multilog.8.
+//
+// Beyond the reference: everything a read brought in is on disk (minus a
+// line not yet complete) before the next read, so a SIGKILL loses no line
+// multilog has read; after a write error multilog retries within half a
+// second, and input is not read meanwhile. Memory is allocated at
+// start-up only, whatever the length of the lines.
+//
+// Exit codes: 0 at end of input or after SIGTERM; 111 if a directory or
+// status file cannot be set up at start (including: another multilog
+// holds the directory's lock). Nothing in the script is an error.
+// Signals: SIGALRM rotates every non-empty current; SIGTERM finishes the
+// line being read, writes everything out and exits.
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "lib/err.hpp"
+#include "lib/fd.hpp"
+#include "lib/logscript.hpp"
+#include "lib/pattern.hpp"
+#include "lib/selfpipe.hpp"
+#include "lib/tai.hpp"
+#include "multilog/logdir.hpp"
+
+namespace {
+
+using lib::exitcode::temp;
+using multilog::LogDir;
+using multilog::Pauser;
+
+constexpr size_t kLineMax = 1000;          // what patterns, e and = see
+constexpr size_t kStampLen = 26;           // "@" + 24 hex + " "
+constexpr size_t kInBuf = 512 * 1024;      // one read
+constexpr size_t kOutBuf = 1024 * 1024;    // per directory
+constexpr size_t kErrBuf = 64 * 1024;
+
+class Logger {
+ public:
+  explicit Logger(lib::LogScript s) : script_(std::move(s)) {}
+  void start();
+  void run();
+
+ private:
+  enum class State { line_start, head, tail };
+
+  void process(const char* b, size_t n);
+  void head_done(const char* pre, size_t plen, const char* c, size_t clen, uint64_t in_last,
+                 bool whole);
+  void select(const char* line, size_t len);
+  void tail_bytes(const char* p, size_t n, uint64_t in_off);
+  void tail_end(uint64_t in_off);
+  void end_of_input();
+  void write_out();
+  void flush_err();
+  void write_status(size_t k);
+
+  lib::LogScript script_;
+  std::unique_ptr<LogDir[]> dirs_;
+  size_t ndirs_ = 0;
+  std::vector<int> status_fd_;
+  std::unique_ptr<char[]> status_line_;  // 1001 bytes per status file
+  std::vector<char> status_dirty_;
+  bool plain_ = true;  // no + - e =: every line goes to every directory
+
+  std::unique_ptr<char[]> in_;
+  uint64_t in_base_ = 0;  // input offset of in_[0]
+  char stamp_[kStampLen];
+  size_t stamplen_ = 0;
+
+  State state_ = State::line_start;
+  char line_[kLineMax + 1];  // a line's first part: stamp, then up to 1000 - stamp bytes
+  size_t linelen_ = 0;
+
+  std::unique_ptr<char[]> err_;
+  size_t errlen_ = 0;
+};
+
+void Logger::start() {
+  // Status files first, as the reference does.
+  for (const char* f : script_.status_files) {
+    int fd = ::open(f, O_WRONLY | O_NONBLOCK | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd == -1) lib::die_sys(temp, {"unable to create ", f});
+    ::close(fd);
+    fd = ::open(f, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd == -1) lib::die_sys(temp, {"unable to write ", f});
+    status_fd_.push_back(fd);
+  }
+  status_line_.reset(new char[(kLineMax + 1) * (script_.status_files.size() + 1)]);
+  status_dirty_.assign(script_.status_files.size(), 0);
+
+  ndirs_ = script_.dirs.size();
+  dirs_.reset(new LogDir[ndirs_ ? ndirs_ : 1]);
+  for (size_t j = 0; j < ndirs_; ++j) {
+    dirs_[j].start(script_.dirs[j], kOutBuf);
+    dirs_[j].selected = true;
+  }
+  for (const lib::LogAction& a : script_.actions)
+    if (a.kind != lib::LogActionKind::dir) plain_ = false;
+
+  in_.reset(new char[kInBuf]);
+  err_.reset(new char[kErrBuf]);
+  stamplen_ = script_.timestamp ? kStampLen : 0;
+  std::memset(line_, '\n', sizeof line_);
+}
+
+// A line's first part is complete: pre (stamp, or an assembled first part)
+// then c. whole: that is the whole line (its newline, or the end of input,
+// was read at input offset in_last); otherwise the line goes on.
+void Logger::head_done(const char* pre, size_t plen, const char* c, size_t clen,
+                       uint64_t in_last, bool whole) {
+  const size_t len = plen + clen;
+  if (!plain_) {
+    const char* view;
+    if (!plen) {
+      view = c;
+    } else if (!clen) {
+      view = pre;
+    } else {
+      if (pre != line_) std::memcpy(line_, pre, plen);
+      std::memcpy(line_ + plen, c, clen);
+      view = line_;
+    }
+    select(view, len);
+  }
+  for (size_t j = 0; j < ndirs_; ++j) {
+    LogDir& d = dirs_[j];
+    if (!d.selected) continue;
+    d.append(pre, plen, c, clen, whole);
+    d.model().put(uint32_t(len), in_last);
+    if (whole) d.model().put_byte(in_last);
+  }
+}
+
+// Runs the script's actions over a line (its first 1000 bytes).
+void Logger::select(const char* line, size_t len) {
+  bool sel = true;
+  for (const lib::LogAction& a : script_.actions) {
+    switch (a.kind) {
+      case lib::LogActionKind::plus:
+        if (!sel && lib::pattern_match(a.arg, line, len)) sel = true;
+        break;
+      case lib::LogActionKind::minus:
+        if (sel && lib::pattern_match(a.arg, line, len)) sel = false;
+        break;
+      case lib::LogActionKind::stderr_copy:
+        if (sel) {
+          if (errlen_ + 205 > kErrBuf) flush_err();
+          size_t k = len > 200 ? 200 : len;
+          std::memcpy(err_.get() + errlen_, line, k);
+          errlen_ += k;
+          if (len > 200) {
+            std::memcpy(err_.get() + errlen_, "...", 3);
+            errlen_ += 3;
+          }
+          err_[errlen_++] = '\n';
+        }
+        break;
+      case lib::LogActionKind::status_file:
+        if (sel) {
+          std::memcpy(status_line_.get() + size_t(a.index) * (kLineMax + 1), line, len);
+          std::memset(status_line_.get() + size_t(a.index) * (kLineMax + 1) + len, '\n',
+                      kLineMax + 1 - len);
+          status_dirty_[size_t(a.index)] = 1;
+        }
+        break;
+      case lib::LogActionKind::dir:
+        dirs_[size_t(a.index)].selected = sel;
+        break;
+    }
+  }
+}
+
+void Logger::tail_bytes(const char* p, size_t n, uint64_t in_off) {
+  for (size_t j = 0; j < ndirs_; ++j)
+    if (dirs_[j].selected) dirs_[j].append_tail(p, n, in_off);
+}
+
+void Logger::tail_end(uint64_t in_off) {
+  for (size_t j = 0; j < ndirs_; ++j) {
+    LogDir& d = dirs_[j];
+    if (!d.selected) continue;
+    d.append(nullptr, 0, nullptr, 0, true);
+    d.model().put_byte(in_off);
+  }
+}
+
+// Splits what one read brought in into lines.
+void Logger::process(const char* b, size_t n) {
+  const char* p = b;
+  const char* const e = b + n;
+  auto off = [&](const char* q) { return in_base_ + uint64_t(q - b); };
+
+  if (state_ == State::head) {
+    size_t need = kLineMax - linelen_, avail = size_t(e - p);
+    size_t scan = avail < need ? avail : need;
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', scan));
+    if (nl) {
+      std::memcpy(line_ + linelen_, p, size_t(nl - p));
+      linelen_ += size_t(nl - p);
+      state_ = State::line_start;
+      head_done(line_, linelen_, nullptr, 0, off(nl), true);
+      p = nl + 1;
+    } else if (avail >= need) {
+      std::memcpy(line_ + linelen_, p, need);
+      linelen_ = kLineMax;
+      state_ = State::tail;
+      head_done(line_, linelen_, nullptr, 0, off(p + need - 1), false);
+      p += need;
+    } else {
+      std::memcpy(line_ + linelen_, p, avail);
+      linelen_ += avail;
+      return;
+    }
+  }
+  for (;;) {
+    if (state_ == State::tail) {
+      const char* nl = static_cast<const char*>(std::memchr(p, '\n', size_t(e - p)));
+      const char* te = nl ? nl : e;
+      if (te > p) tail_bytes(p, size_t(te - p), off(p));
+      if (!nl) return;
+      tail_end(off(nl));
+      p = nl + 1;
+      state_ = State::line_start;
+    }
+    const size_t headmax = kLineMax - stamplen_;
+    while (p < e) {
+      size_t avail = size_t(e - p);
+      const char* nl =
+          static_cast<const char*>(std::memchr(p, '\n', avail < headmax ? avail : headmax));
+      if (nl) {
+        head_done(stamp_, stamplen_, p, size_t(nl - p), off(nl), true);
+        p = nl + 1;
+        continue;
+      }
+      if (avail >= headmax) {  // a long line: its first part, then the rest
+        head_done(stamp_, stamplen_, p, headmax, off(p + headmax - 1), false);
+        p += headmax;
+        state_ = State::tail;
+        break;
+      }
+      // An incomplete line: keep it (with the stamp of its first byte).
+      std::memcpy(line_, stamp_, stamplen_);
+      std::memcpy(line_ + stamplen_, p, avail);
+      linelen_ = stamplen_ + avail;
+      state_ = State::head;
+      return;
+    }
+    if (p >= e) return;
+  }
+}
+
+// End of input (or SIGTERM at a line boundary): a partial line is
+// completed with a newline, then everything is written out.
+void Logger::end_of_input() {
+  // The reference's last read flushed its buffers first.
+  for (size_t j = 0; j < ndirs_; ++j) dirs_[j].model().flush();
+  uint64_t last = in_base_ ? in_base_ - 1 : 0;
+  if (state_ == State::head) {
+    head_done(line_, linelen_, nullptr, 0, last, true);
+  } else if (state_ == State::tail) {
+    tail_end(last);
+  }
+  state_ = State::line_start;
+  write_out();
+  for (size_t j = 0; j < ndirs_; ++j) dirs_[j].quit();
+}
+
+void Logger::flush_err() {
+  if (errlen_) (void)lib::write_all(2, std::string_view(err_.get(), errlen_));
+  errlen_ = 0;
+}
+
+// The status file holds the last selected line, rewritten in place.
+void Logger::write_status(size_t k) {
+  const char* f = script_.status_files[k];
+  Pauser p;
+  for (;;) {
+    Pauser q;
+    while (::lseek(status_fd_[k], 0, SEEK_SET) == -1)
+      q.pause({"unable to move to beginning of ", f, ", pausing"});
+    if (lib::fd_write(status_fd_[k], status_line_.get() + k * (kLineMax + 1), kLineMax + 1) ==
+        ssize_t(kLineMax + 1))
+      break;
+    p.pause({"unable to write ", f, ", pausing"});
+  }
+  status_dirty_[k] = 0;
+}
+
+void Logger::write_out() {
+  for (size_t j = 0; j < ndirs_; ++j) dirs_[j].write_safe();
+  for (size_t k = 0; k < status_fd_.size(); ++k)
+    if (status_dirty_[k]) write_status(k);
+  flush_err();
+}
+
+void Logger::run() {
+  bool exiting = false;
+  for (;;) {
+    bool rotate = false;
+    for (int sig; (sig = lib::SelfPipe::read_signal()) != 0;) {
+      if (sig == SIGALRM) rotate = true;
+      if (sig == SIGTERM) exiting = true;
+    }
+    if (rotate)
+      for (size_t j = 0; j < ndirs_; ++j) dirs_[j].force_rotate();
+    // SIGTERM: stop at a line boundary, reading byte by byte to reach one
+    // so that nothing after it is taken from the pipe.
+    if (exiting && state_ == State::line_start) break;
+
+    pollfd pf[2] = {{0, POLLIN, 0}, {lib::SelfPipe::fd(), POLLIN, 0}};
+    if (::poll(pf, 2, -1) == -1) {
+      if (errno == EINTR) continue;
+      lib::die_sys(temp, {"unable to poll"});
+    }
+    if (pf[1].revents) continue;
+    ssize_t r = ::read(0, in_.get(), exiting ? 1 : kInBuf);
+    if (r == -1) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      break;  // as the reference: a read error ends the input
+    }
+    if (r == 0) break;
+    // One time for the whole read: every line it brought in arrived then.
+    if (stamplen_) {
+      stamp_[0] = '@';
+      lib::tai64n_hex(lib::tai64n_now(), stamp_ + 1);
+      stamp_[25] = ' ';
+    }
+    process(in_.get(), size_t(r));
+    in_base_ += uint64_t(r);
+    write_out();
+  }
+  end_of_input();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  lib::set_prog("multilog");
+  ::umask(022);
+  int start = ::open(".", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (start == -1) lib::die_sys(temp, {"unable to switch to current directory"});
+  if (!lib::SelfPipe::init() || !lib::SelfPipe::catch_signal(SIGTERM) ||
+      !lib::SelfPipe::catch_signal(SIGALRM))
+    lib::die_sys(temp, {"unable to set up signals"});
+  Logger logger(lib::parse_log_script(argc - 1, argv + 1));
+  logger.start();
+  logger.run();
+  ::_exit(0);
+}
