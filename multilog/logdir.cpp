@@ -12,6 +12,7 @@
 #include "lib/lock.hpp"
 #include "lib/selfpipe.hpp"
 #include "lib/tai.hpp"
+#include "multilog/reaper.hpp"
 
 extern char** environ;
 
@@ -95,6 +96,7 @@ void LogDir::start(const lib::LogDirSpec& spec, size_t buffer) {
     if (cur_ == -1) lib::die_sys(temp, {"unable to append to ", dir_, "/current"});
     if (::fchmod(cur_, 0644) == -1) lib::die_sys(temp, {"unable to set mode of ", dir_, "/current"});
     bytes = uint64_t(st.st_size);
+    cur_size_ = cur_synced_ = bytes;
     model_ = lib::RotationModel(this, size_, bytes, 0);
     return;
   }
@@ -160,11 +162,22 @@ void LogDir::write_to(uint64_t end) noexcept {
     ssize_t w = lib::fd_write(cur_, out_ + (real_ - base_), size_t(end - real_));
     if (w > 0) {
       real_ += uint64_t(w);
+      cur_size_ += uint64_t(w);
+      start_writeback();
       continue;
     }
     if (w == 0) errno = EIO;
     p.pause({"unable to write to ", dir_, "/current, pausing"});
   }
+}
+
+// Starts writing current to disk every few megabytes without waiting, so
+// that the fsync at rotation finds little left to do and the disk works
+// while multilog reads.
+void LogDir::start_writeback() noexcept {
+  if (cur_size_ - cur_synced_ < kWritebackChunk) return;
+  ::sync_file_range(cur_, off_t(cur_synced_), off_t(cur_size_ - cur_synced_), SYNC_FILE_RANGE_WRITE);
+  cur_synced_ = cur_size_;
 }
 
 void LogDir::rotate_at(uint64_t pos) noexcept {
@@ -199,6 +212,7 @@ void LogDir::full_current() noexcept {
     Pauser p;
     while ((cur_ = ::openat(dfd_, "current", kAppend, 0600)) == -1)
       p.pause({"unable to create ", dir_, "/current, pausing"});
+    cur_size_ = cur_synced_ = 0;
   }
   {
     Pauser p;
@@ -386,7 +400,10 @@ int LogDir::files_fit() noexcept {
   if (count < num_) return 1;
   r = each_entry(dfd_, [&](const char* name) {
     if (name[0] == '@' && std::strlen(name) >= 25 && std::strncmp(name, oldest, 25) == 0) {
+      // Opened first, so that the blocks are freed on the reaper thread.
+      int fd = ::openat(dfd_, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
       ::unlinkat(dfd_, name, 0);
+      if (fd != -1) close_later(fd);
       return false;
     }
     return true;

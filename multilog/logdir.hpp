@@ -76,6 +76,8 @@ class LogDir final : public lib::RotationSink {
   void make_room(size_t k) noexcept;
   void write_to(uint64_t end) noexcept;
   void full_current() noexcept;
+  void start_writeback() noexcept;
+  static constexpr uint64_t kWritebackChunk = 4 << 20;
   void finish(const char* file, char code) noexcept;
   int files_fit() noexcept;
   void run_processor() noexcept;
@@ -90,6 +92,7 @@ class LogDir final : public lib::RotationSink {
   char* out_ = nullptr;
   size_t cap_ = 0, len_ = 0;
   uint64_t base_ = 0, real_ = 0;
+  uint64_t cur_size_ = 0, cur_synced_ = 0;  // bytes in current; how many were sent to disk
   lib::RotationModel model_{this, lib::kLogSizeDefault, 0, 0};
 };
 

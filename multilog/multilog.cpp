@@ -37,6 +37,7 @@
 #include "lib/selfpipe.hpp"
 #include "lib/tai.hpp"
 #include "multilog/logdir.hpp"
+#include "multilog/reaper.hpp"
 
 namespace {
 
@@ -312,23 +313,24 @@ void Logger::write_out() {
 void Logger::run() {
   bool exiting = false;
   for (;;) {
-    bool rotate = false;
-    for (int sig; (sig = lib::SelfPipe::read_signal()) != 0;) {
-      if (sig == SIGALRM) rotate = true;
-      if (sig == SIGTERM) exiting = true;
-    }
-    if (rotate)
-      for (size_t j = 0; j < ndirs_; ++j) dirs_[j].force_rotate();
     // SIGTERM: stop at a line boundary, reading byte by byte to reach one
     // so that nothing after it is taken from the pipe.
     if (exiting && state_ == State::line_start) break;
-
     pollfd pf[2] = {{0, POLLIN, 0}, {lib::SelfPipe::fd(), POLLIN, 0}};
     if (::poll(pf, 2, -1) == -1) {
       if (errno == EINTR) continue;
       lib::die_sys(temp, {"unable to poll"});
     }
-    if (pf[1].revents) continue;
+    if (pf[1].revents) {  // signals first, as the reference before a read
+      bool rotate = false;
+      for (int sig; (sig = lib::SelfPipe::read_signal()) != 0;) {
+        if (sig == SIGALRM) rotate = true;
+        if (sig == SIGTERM) exiting = true;
+      }
+      if (rotate)
+        for (size_t j = 0; j < ndirs_; ++j) dirs_[j].force_rotate();
+      continue;
+    }
     ssize_t r = ::read(0, in_.get(), exiting ? 1 : kInBuf);
     if (r == -1) {
       if (errno == EINTR || errno == EAGAIN) continue;
@@ -358,6 +360,7 @@ int main(int argc, char** argv) {
   if (!lib::SelfPipe::init() || !lib::SelfPipe::catch_signal(SIGTERM) ||
       !lib::SelfPipe::catch_signal(SIGALRM))
     lib::die_sys(temp, {"unable to set up signals"});
+  multilog::reaper_start();  // without it, files are simply freed in line
   Logger logger(lib::parse_log_script(argc - 1, argv + 1));
   logger.start();
   logger.run();
