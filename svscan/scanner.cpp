@@ -1,0 +1,430 @@
+#include "svscan/scanner.hpp"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "lib/devino_index.hpp"
+#include "lib/err.hpp"
+#include "lib/num.hpp"
+#include "lib/prepared_exec.hpp"
+#include "lib/selfpipe.hpp"
+
+extern char** environ;
+
+namespace svscan {
+namespace {
+
+constexpr int64_t kScanIntervalMs = 5000;
+constexpr int64_t kNever = INT64_MIN / 2;
+// A directory whose mtime or ctime is this close to the time we read it is
+// "racy": a change in the same clock tick (file system timestamps are as
+// coarse as a scheduler tick, or a whole second on some file systems) would
+// leave the stamp as it is, so the next scan reads the directory again.
+constexpr int64_t kRacyMarginNs = 2'000'000'000;
+
+// The table of services. Its capacity starts at kInitialCapacity and
+// doubles when a scan finds more services than it holds: growth happens
+// only in a scan that found new directories, at most log2(N/1024) times in
+// svscan's life, so the steady state (reaping, quick scans, restarts) never
+// allocates, yet there is no fixed limit as in 0.76 (1000). A fixed table
+// sized for the largest imaginable tree would reserve memory every small
+// installation pays for; doubling keeps memory proportional to the tree.
+constexpr size_t kInitialCapacity = 1024;
+
+struct Service {
+  dev_t dev;
+  ino_t ino;
+  pid_t pid;     // supervise NAME, 0 if not running
+  pid_t pidlog;  // supervise log in NAME, 0 if not running
+  int pi[2];     // the log pipe, both ends kept open; -1 without a log
+  bool flaglog;
+  bool active;               // seen in the latest directory listing
+  int64_t started_ms;        // scan time of the latest start of pid
+  int64_t started_log_ms;    // ... and of pidlog
+  char name[NAME_MAX + 1];   // the name it was last seen under
+};
+
+Service* g_svc = nullptr;
+size_t g_n = 0, g_cap = 0;
+lib::DevInoIndex g_index;
+lib::PreparedExec g_supervise;
+sigset_t g_orig_mask;
+rlimit g_orig_nofile;
+bool g_nofile_raised = false;
+bool g_nofile_warned = false;
+
+// What the directory looked like when it was last read in full.
+struct DirState {
+  bool valid = false;
+  bool racy = false;
+  struct stat st = {};
+} g_dir;
+// Entries of the last full read that could turn into service directories
+// without the directory itself changing (a dangling symlink, a symlink to a
+// file, an entry stat could not read): while there are any, every scan
+// reads the directory in full, as the reference does.
+size_t g_unresolved = 0;
+
+int64_t now_ms() noexcept {
+  timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
+}
+
+int64_t ns_of(const timespec& t) noexcept { return int64_t(t.tv_sec) * 1'000'000'000 + t.tv_nsec; }
+
+bool same_time(const timespec& a, const timespec& b) noexcept {
+  return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+// Raises the soft descriptor limit to the hard one. false if it already is.
+bool raise_nofile() noexcept {
+  rlimit r;
+  if (::getrlimit(RLIMIT_NOFILE, &r) == -1 || r.rlim_cur >= r.rlim_max) return false;
+  r.rlim_cur = r.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &r) == -1) return false;
+  g_nofile_raised = true;
+  return true;
+}
+
+void warn_nofile_once() noexcept {
+  if (g_nofile_warned) return;
+  g_nofile_warned = true;
+  rlimit r;
+  char num[24] = "?";
+  if (::getrlimit(RLIMIT_NOFILE, &r) == 0) num[lib::format_u64(num, uint64_t(r.rlim_cur))] = 0;
+  lib::warn({"descriptor limit reached (", num,
+             "); services with a log need two descriptors each: raise the hard limit (ulimit -Hn)"});
+}
+
+// Makes room for one more service. false (warned) when memory is short.
+bool ensure_room(const char* fn) noexcept {
+  if (g_n < g_cap) return true;
+  size_t cap = g_cap * 2;
+  void* p = ::realloc(g_svc, cap * sizeof(Service));
+  if (!p) {
+    errno = ENOMEM;
+    lib::warn_sys({"unable to start ", fn});
+    return false;
+  }
+  g_svc = static_cast<Service*>(p);
+  if (!g_index.reserve(cap)) {
+    errno = ENOMEM;
+    lib::warn_sys({"unable to start ", fn});
+    return false;  // the index keeps its old contents; g_svc is merely larger
+  }
+  g_cap = cap;
+  for (size_t i = 0; i < g_n; ++i) g_index.insert(g_svc[i].dev, g_svc[i].ino, int(i));
+  return true;
+}
+
+// Runs supervise for service i (log: in i's directory, as "supervise log").
+// Returns false if it could not fork (warned). The child reports its own
+// failures, as the reference's does, and exits 111.
+bool spawn(Service& s, bool log) noexcept {
+  char* argv[3];
+  char sv[] = "supervise";
+  char lg[] = "log";
+  argv[0] = sv;
+  argv[1] = log ? lg : s.name;
+  argv[2] = nullptr;
+
+  // vfork: the child shares our memory until it execs, which makes starting
+  // ten thousand services cheap however large the table is. Every signal
+  // stays blocked until the child has reset its dispositions, so no handler
+  // of ours runs in it.
+  sigset_t all, old;
+  ::sigfillset(&all);
+  ::sigprocmask(SIG_BLOCK, &all, &old);
+  pid_t pid = ::vfork();
+  if (pid == 0) {
+    struct sigaction sa = {};
+    sa.sa_handler = SIG_DFL;
+    ::sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGCHLD, &sa, nullptr);
+    ::sigaction(SIGHUP, &sa, nullptr);
+    ::sigaction(SIGALRM, &sa, nullptr);
+    if (g_nofile_raised) ::setrlimit(RLIMIT_NOFILE, &g_orig_nofile);
+    if (log) {
+      // The reference reports these as warnings too, then exits 111.
+      if (::dup2(s.pi[0], 0) == -1) {
+        lib::warn_sys({"unable to set up descriptors for ", s.name, "/log"});
+        ::_exit(111);
+      }
+      if (::chdir(s.name) == -1) {
+        lib::warn_sys({"unable to switch to ", s.name});
+        ::_exit(111);
+      }
+    } else if (s.flaglog && ::dup2(s.pi[1], 1) == -1) {
+      lib::warn_sys({"unable to set up descriptors for ", s.name});
+      ::_exit(111);
+    }
+    ::sigprocmask(SIG_SETMASK, &g_orig_mask, nullptr);
+    g_supervise.exec(argv, environ);
+    if (log)
+      lib::warn_sys({"unable to start supervise ", s.name, "/log"});
+    else
+      lib::warn_sys({"unable to start supervise ", s.name});
+    ::_exit(111);
+  }
+  int e = errno;
+  ::sigprocmask(SIG_SETMASK, &old, nullptr);
+  if (pid == -1) {
+    errno = e;
+    lib::warn_sys({"unable to fork for ", s.name, log ? "/log" : ""});
+    return false;
+  }
+  (log ? s.pidlog : s.pid) = pid;
+  return true;
+}
+
+// Starts whatever of service s is not running, at most once per scan
+// interval each: a supervise that exits at once (its lock is held, it is
+// missing) is retried at the pace the reference retries it, not faster.
+void start_children(Service& s, int64_t scan_ms) noexcept {
+  if (!s.pid && scan_ms - s.started_ms >= kScanIntervalMs) {
+    if (!spawn(s, false)) return;
+    s.started_ms = scan_ms;
+  }
+  if (s.flaglog && !s.pidlog && scan_ms - s.started_log_ms >= kScanIntervalMs) {
+    if (spawn(s, true)) s.started_log_ms = scan_ms;
+  }
+}
+
+// A pipe for a log, raising the descriptor limit once if that is what it
+// takes. false with errno set.
+bool make_pipe(int pi[2]) noexcept {
+  if (::pipe2(pi, O_CLOEXEC) == 0) return true;
+  if (errno == EMFILE && raise_nofile() && ::pipe2(pi, O_CLOEXEC) == 0) return true;
+  return false;
+}
+
+// The reference's start(): fn is a directory entry, st its stat.
+void found(const char* fn, const struct stat& st, int64_t scan_ms) noexcept {
+  int i = g_index.find(st.st_dev, st.st_ino);
+  if (i < 0) {
+    size_t fnlen = std::strlen(fn);
+    if (fnlen > NAME_MAX) return;  // cannot happen for a directory entry
+    bool flaglog = false;
+    char fnlog[NAME_MAX + 5];
+    std::memcpy(fnlog, fn, fnlen);
+    std::memcpy(fnlog + fnlen, "/log", 5);
+    struct stat stlog;
+    // As in 0.76, any NAME/log counts, even one that is not a directory
+    // (its supervise then fails to chdir, and says so).
+    if (::stat(fnlog, &stlog) == 0) {
+      flaglog = true;
+    } else if (errno != ENOENT) {
+      lib::warn_sys({"unable to stat ", fn, "/log"});
+      return;
+    }
+    int pi[2] = {-1, -1};
+    if (flaglog && !make_pipe(pi)) {
+      bool nofile = errno == EMFILE;
+      lib::warn_sys({"unable to create pipe for ", fn});
+      if (nofile) warn_nofile_once();
+      return;
+    }
+    if (!ensure_room(fn)) {
+      if (flaglog) {
+        ::close(pi[0]);
+        ::close(pi[1]);
+      }
+      return;
+    }
+    i = int(g_n++);
+    Service& s = g_svc[i];
+    s.dev = st.st_dev;
+    s.ino = st.st_ino;
+    s.pid = s.pidlog = 0;
+    s.pi[0] = pi[0];
+    s.pi[1] = pi[1];
+    s.flaglog = flaglog;
+    s.started_ms = s.started_log_ms = kNever;
+    g_index.insert(s.dev, s.ino, i);
+  }
+  Service& s = g_svc[i];
+  std::memcpy(s.name, fn, std::strlen(fn) + 1);
+  s.active = true;
+  start_children(s, scan_ms);
+}
+
+// Reads the whole directory. false if it could not be read (warned).
+bool full_scan(int64_t scan_ms) noexcept {
+  for (size_t i = 0; i < g_n; ++i) g_svc[i].active = false;
+  g_unresolved = 0;
+  DIR* dir = ::opendir(".");
+  if (!dir) {
+    lib::warn_sys({"unable to read directory"});
+    return false;
+  }
+  for (;;) {
+    errno = 0;
+    dirent* d = ::readdir(dir);
+    if (!d) break;
+    const char* fn = d->d_name;
+    if (fn[0] == '.') continue;
+    // An entry the directory itself says is a file, fifo, socket or device
+    // cannot be a service directory; stat would only confirm it.
+    unsigned char t = d->d_type;
+    if (t != DT_DIR && t != DT_LNK && t != DT_UNKNOWN) continue;
+    struct stat st;
+    if (::stat(fn, &st) == -1) {
+      lib::warn_sys({"unable to stat ", fn});
+      ++g_unresolved;
+      continue;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+      if (t != DT_DIR) ++g_unresolved;
+      continue;
+    }
+    found(fn, st, scan_ms);
+  }
+  if (errno) {
+    lib::warn_sys({"unable to read directory"});
+    ::closedir(dir);
+    return false;
+  }
+  ::closedir(dir);
+  return true;
+}
+
+// Forgets services whose directory is gone and whose supervise processes
+// have both exited, closing their log pipe (as the reference does).
+void forget_gone() noexcept {
+  bool removed = false;
+  for (size_t i = 0; i < g_n;) {
+    Service& s = g_svc[i];
+    if (!s.active && !s.pid && !s.pidlog) {
+      if (s.flaglog) {
+        ::close(s.pi[0]);
+        ::close(s.pi[1]);
+      }
+      g_svc[i] = g_svc[--g_n];
+      removed = true;
+      continue;
+    }
+    ++i;
+  }
+  if (removed) {
+    g_index.clear();
+    for (size_t i = 0; i < g_n; ++i) g_index.insert(g_svc[i].dev, g_svc[i].ino, int(i));
+  }
+}
+
+// One scan. The directory is read again only when it may have changed:
+// its inode, mtime or ctime differ from the last full read, that read was
+// racy, it had unresolved entries, or `full` (SIGHUP, SIGALRM) asks.
+// Otherwise the known services are started again from the table: the set
+// of names cannot have changed without changing the directory's mtime.
+void scan(bool full, int64_t scan_ms) noexcept {
+  struct stat st;
+  bool have = ::stat(".", &st) == 0;
+  if (!full && have && g_dir.valid && !g_dir.racy && g_unresolved == 0 &&
+      st.st_dev == g_dir.st.st_dev && st.st_ino == g_dir.st.st_ino &&
+      same_time(st.st_mtim, g_dir.st.st_mtim) && same_time(st.st_ctim, g_dir.st.st_ctim)) {
+    for (size_t i = 0; i < g_n; ++i)
+      if (g_svc[i].active) start_children(g_svc[i], scan_ms);
+    forget_gone();
+    return;
+  }
+  timespec real;
+  ::clock_gettime(CLOCK_REALTIME, &real);
+  if (full_scan(scan_ms) && have) {
+    g_dir.valid = true;
+    g_dir.st = st;
+    int64_t recent = ns_of(real) - kRacyMarginNs;
+    g_dir.racy = ns_of(st.st_mtim) >= recent || ns_of(st.st_ctim) >= recent;
+    forget_gone();
+  } else {
+    g_dir.valid = false;
+  }
+}
+
+void reap() noexcept {
+  for (;;) {
+    int wstat;
+    pid_t r = ::waitpid(-1, &wstat, WNOHANG);
+    if (r <= 0) {
+      if (r == -1 && errno == EINTR) continue;
+      break;
+    }
+    // A linear search: children exit rarely, and even ten thousand entries
+    // take microseconds to look through.
+    for (size_t i = 0; i < g_n; ++i) {
+      if (g_svc[i].pid == r) {
+        g_svc[i].pid = 0;
+        break;
+      }
+      if (g_svc[i].pidlog == r) {
+        g_svc[i].pidlog = 0;
+        break;
+      }
+    }
+  }
+}
+
+// Descriptors 0, 1 and 2 open, so a log pipe never lands on them (dup2 of
+// a descriptor onto itself would leave its close-on-exec flag set).
+void open_std() noexcept {
+  for (int fd = 0; fd < 3; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1) continue;
+    int n = ::open("/dev/null", O_RDWR);
+    if (n != -1 && n != fd) ::close(n);
+  }
+}
+
+}  // namespace
+
+int run() noexcept {
+  open_std();
+  ::getrlimit(RLIMIT_NOFILE, &g_orig_nofile);
+  ::sigprocmask(SIG_SETMASK, nullptr, &g_orig_mask);
+  g_svc = static_cast<Service*>(::malloc(kInitialCapacity * sizeof(Service)));
+  if (!g_svc || !g_index.reserve(kInitialCapacity) || !g_supervise.prepare("supervise")) {
+    errno = ENOMEM;
+    lib::die_sys(lib::exitcode::temp, {"unable to allocate memory"});
+  }
+  g_cap = kInitialCapacity;
+  if (!lib::SelfPipe::init() || !lib::SelfPipe::catch_signal(SIGCHLD) ||
+      !lib::SelfPipe::catch_signal(SIGHUP) || !lib::SelfPipe::catch_signal(SIGALRM))
+    lib::die_sys(lib::exitcode::temp, {"unable to set up signal handling"});
+
+  bool full = true;
+  int64_t next = now_ms();
+  for (;;) {
+    int64_t now = now_ms();
+    if (full || now >= next) {
+      reap();
+      scan(full, now);
+      full = false;
+      next = now + kScanIntervalMs;
+      now = now_ms();
+    }
+    pollfd p = {lib::SelfPipe::fd(), POLLIN, 0};
+    int64_t wait = next > now ? next - now : 0;
+    if (::poll(&p, 1, int(wait)) > 0) {
+      bool child = false;
+      for (int sig; (sig = lib::SelfPipe::read_signal()) != 0;) {
+        if (sig == SIGCHLD) child = true;
+        else full = true;  // SIGHUP, SIGALRM: read the directory now
+      }
+      if (child) reap();
+    }
+  }
+}
+
+}  // namespace svscan

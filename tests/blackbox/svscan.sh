@@ -1,0 +1,178 @@
+# svscan: which directories get a supervise, log pairing, warnings (against
+# the reference), new services, dot names, restarts without spinning,
+# SIGHUP/SIGALRM scans, removed services and descriptor hygiene.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../helpers/svscan_common.sh"
+
+check "missing directory is fatal" 111 "" "svscan: fatal: unable to chdir to $T/nope: file does not exist
+" svscan "$T/nope"
+
+need_supervise
+
+# --- Differential: one tree of every kind of entry, scanned once --------
+# The same tree (made fresh for each run) under ours and the reference:
+# the set of supervise processes (where and how started), what the log
+# pipe delivers and the warnings of the first scan must agree.
+one_scan() {
+  local d sv pid
+  d=$(mktemp -d "$T/tree.XXXXXX")
+  sv=$d/service
+  mkservice "$sv/a"
+  mkservice "$sv/b" 'echo b says hi; exec sleep 1000'
+  mklog "$sv/b" "$d/b.log"
+  mkservice "$sv/.hidden"
+  mkservice "$d/elsewhere/c"
+  ln -s ../elsewhere/c "$sv/clink"
+  ln -s "$d/nowhere" "$sv/dangling"
+  echo x >"$sv/file"
+  ln -s file "$sv/filelink"
+  mkdir "$sv/d" "$sv/d/log"  # a log directory without a run script
+  mkservice "$sv/d"
+  mkdir "$sv/e"
+  echo x >"$sv/e/log"  # a log that is a file: 0.76 still runs supervise log
+  mkservice "$sv/e"
+  PATH="$RUNPATH" "$P/svscan" "$sv" 2>"$d/err" &
+  pid=$!
+  wait_until 10 all_up "$sv/a" "$sv/b" "$sv/b/log" "$sv/clink" "$sv/d" "$sv/e"
+  wait_until 5 grep -q 'says hi' "$d/b.log"
+  wait_until 5 grep -q 'chdir to log' "$d/err"
+  wait_until 5 grep -q 'start log/run' "$d/err"
+  supervisors "$d"
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null
+  kill_under "$d"
+  echo "log: $(cat "$d/b.log")"
+  sed "s|$d|D|g" "$d/err" | sort -u
+}
+EXPECTED_TREE="elsewhere/c: supervise clink 
+service/a: supervise a 
+service/b/log: supervise log 
+service/b: supervise b 
+service/d/log: supervise log 
+service/d: supervise d 
+service/e: supervise e 
+log: b says hi
+supervise: fatal: unable to chdir to log: not a directory
+supervise: fatal: unable to start log/run: file does not exist
+svscan: warning: unable to stat dangling: file does not exist
+"
+check_ours "which entries get a supervise, log pairing, warnings" 0 "$EXPECTED_TREE" "" one_scan
+same "the same entries, log pairing and warnings as the reference" one_scan
+
+# Without supervise in PATH: one warning per service and scan, from the
+# child, in the reference's words.
+no_supervise() {
+  local d pid
+  d=$(mktemp -d "$T/nosup.XXXXXX")
+  mkservice "$d/x"
+  mkservice "$d/y"
+  mklog "$d/y" "$d/y.log"
+  PATH="$d/empty" "$P/svscan" "$d" 2>"$d/err" &
+  pid=$!
+  wait_until 5 test "$(sort -u "$d/err" | wc -l)" -ge 3
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null
+  sort -u "$d/err"
+}
+same "warnings when supervise cannot be found" no_supervise
+check_ours "warnings when supervise cannot be found (text)" 0 "svscan: warning: unable to start supervise x: file does not exist
+svscan: warning: unable to start supervise y/log: file does not exist
+svscan: warning: unable to start supervise y: file does not exist
+" "" no_supervise
+
+# --- Ours: a running tree ------------------------------------------------
+S=$T/service
+mkdir -p "$S"
+mkservice "$S/a"
+mkservice "$S/.dot"
+ln -s a "$S/a-alias"  # the same directory under two names: one supervise
+spawn SV env PATH="$RUNPATH" "$BIN/svscan" "$S" 2>"$T/svscan.err"
+if wait_until 10 up "$S/a"; then pass "an existing service is started"; else fail "an existing service is started"; fi
+sleep 0.3
+n=$(supervisors "$S" | wc -l)
+if [ "$n" = 1 ]; then pass "one supervise for two names of one directory"; else fail "one supervise for two names of one directory" "$(supervisors "$S")"; fi
+
+mkservice "$S/new"
+if wait_until 8 up "$S/new"; then pass "a new service is started within one scan"; else fail "a new service is started within one scan"; fi
+if [ ! -e "$S/.dot/supervise" ] && ! sup_pid "$S/.dot" >/dev/null; then
+  pass "a directory whose name begins with a dot is ignored"
+else
+  fail "a directory whose name begins with a dot is ignored"
+fi
+
+# SIGHUP and SIGALRM: scan now. The previous service appeared at a scan a
+# moment ago, so the next periodic scan is about 5 s away; 2.5 s tells them
+# apart.
+mkservice "$S/hup"
+kill -HUP "$SV"
+if wait_until 2 up "$S/hup" && kill -0 "$SV"; then pass "SIGHUP scans at once"; else fail "SIGHUP scans at once"; fi
+mkservice "$S/alrm"
+kill -ALRM "$SV"
+if wait_until 2 up "$S/alrm" && kill -0 "$SV"; then pass "SIGALRM scans at once"; else fail "SIGALRM scans at once"; fi
+
+# A killed supervise is started again at the next scan.
+old=$(sup_pid "$S/a")
+kill -KILL "$old"
+restarted() { local p; p=$(sup_pid "$S/a") && [ "$p" != "$old" ] && up "$S/a"; }
+if wait_until 8 restarted; then pass "a killed supervise is restarted within one scan"; else fail "a killed supervise is restarted within one scan"; fi
+
+# A supervise that exits at once (its directory is already supervised, so
+# the lock is held) is retried once per scan, not in a loop.
+mkservice "$T/held"
+spawn HELD env PATH="$RUNPATH" "$SUPBIN/supervise" "$T/held"
+wait_until 5 up "$T/held"
+ln -s "$T/held" "$S/held"
+: >"$T/svscan.err"
+kill -HUP "$SV"
+sleep 11
+tries=$(grep -c 'held' "$T/svscan.err")
+if [ "$tries" -ge 2 ] && [ "$tries" -le 4 ]; then
+  pass "a supervise that fails at once is retried once per scan"
+else
+  fail "a supervise that fails at once is retried once per scan" "$tries attempts in 11 s" "$(head -5 "$T/svscan.err")"
+fi
+rm "$S/held"
+stop "$HELD"
+: >"$T/svscan.err"
+
+# Descriptors: many restarts of supervise on both sides of log pipes, and
+# removed services, leave svscan with what it started with.
+for i in 1 2 3 4 5 6 7 8; do
+  mkservice "$S/l$i"
+  mklog "$S/l$i" "$T/l$i.log"
+done
+kill -HUP "$SV"
+dirs=""
+for i in 1 2 3 4 5 6 7 8; do dirs="$dirs $S/l$i $S/l$i/log"; done
+wait_until 10 all_up $dirs
+before=$(fd_count "$SV")
+for round in 1 2 3; do
+  pids=""
+  for d in $dirs; do pids="$pids $(sup_pid "$d")"; done
+  [ -n "${pids// /}" ] || { fail "restart round $round: no supervise found"; break; }
+  kill -KILL $pids
+  wait_until 5 sh -c "! kill -0 $pids 2>/dev/null"  # all gone, so svok means the new ones
+  wait_until 12 all_up $dirs || break
+done
+if all_up $dirs && [ "$(fd_count "$SV")" = "$before" ]; then
+  pass "descriptors do not grow over supervise restarts"
+else
+  fail "descriptors do not grow over supervise restarts" "before $before, after $(fd_count "$SV")"
+fi
+for i in 5 6 7 8; do
+  "$SUPBIN/svc" -dx "$S/l$i" "$S/l$i/log"
+done
+wait_until 10 sh -c "! pgrep -f '^supervise l[5678]\$' >/dev/null" 2>/dev/null
+for i in 5 6 7 8; do rm -rf "$S/l$i"; done
+forgotten() { [ "$(fd_count "$SV")" = $((before - 8)) ]; }
+if wait_until 12 forgotten; then
+  pass "a removed service's log pipe is closed"
+else
+  fail "a removed service's log pipe is closed" "before $before, now $(fd_count "$SV") (want $((before - 8)))"
+fi
+if ! grep -q . "$T/svscan.err"; then pass "no warnings from a healthy tree"; else fail "no warnings from a healthy tree" "$(head -5 "$T/svscan.err")"; fi
+
+stop "$SV"
+kill_under "$T"
+if nothing_left "$T"; then pass "nothing left running"; else fail "nothing left running" "$(procs_under "$T")"; fi
+finish
