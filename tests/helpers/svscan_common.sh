@@ -27,11 +27,8 @@ need_supervise() {
 
 # procs_under DIR: pids (one a line) of processes working inside DIR.
 procs_under() {
-  local p c
-  for p in /proc/[0-9]*; do
-    c=$(readlink "$p/cwd" 2>/dev/null) || continue
-    case $c in "$1" | "$1"/* | "$1 (deleted)") [ "${p#/proc/}" != $$ ] && echo "${p#/proc/}" ;; esac
-  done
+  find /proc -mindepth 2 -maxdepth 2 -name cwd \( -lname "$1" -o -lname "$1/*" -o -lname "$1 (deleted)" \) 2>/dev/null |
+    cut -d/ -f3 | grep -vx "$$"
 }
 
 # kill_under DIR: KILL every process working inside DIR, until none is left
