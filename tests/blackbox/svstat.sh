@@ -1,0 +1,125 @@
+# svstat: every line form, from crafted supervise/status files (a reader is
+# held on supervise/ok, so no supervise is needed), then from live ones.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../helpers/supervise_common.sh"
+
+check "no arguments prints nothing" 0 "" "" svstat
+check "missing dir" 0 "$T/nope: unable to chdir: file does not exist
+" "" svstat "$T/nope"
+mkdir "$T/empty"
+check "no supervise directory" 0 "$T/empty: unable to open supervise/ok: file does not exist
+" "" svstat "$T/empty"
+mkdir -p "$T/dead/supervise" && mkfifo "$T/dead/supervise/ok"
+check "supervise not running" 0 "$T/dead: supervise not running
+" "" svstat "$T/dead"
+mkdir -p "$T/okdir/supervise/ok"
+check "ok is a directory" 0 "$T/okdir: unable to open supervise/ok: is a directory
+" "" svstat "$T/okdir"
+mkdir -p "$T/loop/supervise" && ln -s down "$T/loop/down"
+check "down cannot be examined" 0 "$T/loop: unable to stat down: symbolic link loop
+" "" svstat "$T/loop"
+
+# s: a service dir with a live reader on supervise/ok.
+s=$T/s
+mkdir -p "$s/supervise" && mkfifo "$s/supervise/ok"
+exec 3<>"$s/supervise/ok"
+check "no status file" 0 "$s: unable to open supervise/status: file does not exist
+" "" svstat "$s"
+printf 'short' >"$s/supervise/status"
+check "short status file" 0 "$s: unable to read supervise/status: bad format
+" "" svstat "$s"
+mkdir -p "$T/sd/supervise" && mkfifo "$T/sd/supervise/ok" && mkdir "$T/sd/supervise/status"
+exec 4<>"$T/sd/supervise/ok"
+# Deliberate difference: 0.76 compares read()'s -1 with an unsigned size, so
+# a read error goes unnoticed and it prints a record of zeros (or the
+# previous dir's); we report the error.
+check_ours "status is a directory" 0 "$T/sd: unable to read supervise/status: is a directory
+" "" svstat "$T/sd"
+exec 4<&-
+
+# status PID PAUSED WANT: writes a record stamped in the future (shown as 0
+# seconds) or, with AGE, that many seconds ago.
+status() {
+  local sec=$(($(date +%s) + ${4:-(-3600)} * -1))
+  local hex
+  hex=$(printf '40000000%08x%08x%02x%02x%02x%02x%02x%02x' $((sec + 10)) 0 \
+    $(($1 & 255)) $((($1 >> 8) & 255)) $((($1 >> 16) & 255)) $((($1 >> 24) & 255)) "$2" "$3")
+  printf '%s' "$hex" | sed 's/../\\x&/g' | xargs -0 printf >"$s/supervise/status"
+}
+U=117 D=100
+status 4660 0 $U
+check "up" 0 "$s: up (pid 4660) 0 seconds
+" "" svstat "$s"
+status 305419896 0 $U
+check "large pid, little-endian" 0 "$s: up (pid 305419896) 0 seconds
+" "" svstat "$s"
+status 0 0 $D
+check "down, normally up" 0 "$s: down 0 seconds, normally up
+" "" svstat "$s"
+status 0 0 $U
+check "down, want up" 0 "$s: down 0 seconds, normally up, want up
+" "" svstat "$s"
+status 0 0 0
+check "down after once" 0 "$s: down 0 seconds, normally up
+" "" svstat "$s"
+status 0 1 $U
+check "paused flag ignored when down" 0 "$s: down 0 seconds, normally up, want up
+" "" svstat "$s"
+status 77 1 $U
+check "paused" 0 "$s: up (pid 77) 0 seconds, paused
+" "" svstat "$s"
+status 77 1 $D
+check "paused, want down" 0 "$s: up (pid 77) 0 seconds, paused, want down
+" "" svstat "$s"
+status 77 0 0
+check "up once" 0 "$s: up (pid 77) 0 seconds
+" "" svstat "$s"
+touch "$s/down"
+status 77 1 $D
+check "every suffix of an up service" 0 "$s: up (pid 77) 0 seconds, normally down, paused, want down
+" "" svstat "$s"
+status 0 0 $D
+check "down, normally down" 0 "$s: down 0 seconds
+" "" svstat "$s"
+status 0 0 $U
+check "down with down file, want up" 0 "$s: down 0 seconds, want up
+" "" svstat "$s"
+status 77 0 $U 100
+check "age in seconds" 0 "$s: up (pid 77) 100 seconds, normally down
+" "" svstat "$s"
+rm "$s/down"
+check "several dirs, one line each" 0 "$s: up (pid 77) 100 seconds
+$T/nope: unable to chdir: file does not exist
+$T/dead: supervise not running
+" "" svstat "$s" "$T/nope" "$T/dead"
+in_dir() { cd "$T" && "$P/svstat" s ./s/; }
+check "relative names as given" 0 "s: up (pid 77) 100 seconds
+./s/: up (pid 77) 100 seconds
+" "" in_dir
+exec 3<&-
+
+# Live supervise, ours and the reference's: same lines after normalising.
+NORM=$NORM_SV
+live() {
+  local d=live
+  cd "$(mktemp -d "$T/l.XXXXXX")" || return 1
+  mksvc "$d" 'exec sleep 100'
+  "$P/supervise" "$d" &
+  local sp=$!
+  wait_until 10 sv_up "$d"
+  "$P/svstat" "$d"
+  "$P/svc" -p "$d"; wait_until 10 eval '[ "$(sv_paused "$d")" = 1 ]'
+  "$P/svstat" "$d"
+  "$P/svc" -d "$d"; wait_until 10 sv_down "$d"
+  "$P/svstat" "$d"
+  touch "$d/down"
+  "$P/svstat" "$d"
+  "$P/svc" -u "$d"; wait_until 10 sv_up "$d"
+  "$P/svstat" "$d"
+  "$P/svc" -dx "$d"; wait "$sp"
+  "$P/svstat" "$d"
+}
+
+same "live supervise: svstat lines agree" live
+
+finish

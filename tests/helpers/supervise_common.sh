@@ -1,0 +1,73 @@
+# Sourced by the supervise, svc, svstat and svok black-box tests (after lib.sh).
+
+# Normalises pids and ages so runs of ours and the reference compare.
+NORM_SV='s/(pid [0-9][0-9]*)/(pid N)/g; s/ [0-9][0-9]* seconds/ S seconds/g'
+
+# mksvc DIR BODY: a service directory whose run is "#!/bin/sh" + BODY.
+mksvc() {
+  mkdir -p "$1"
+  printf '#!/bin/sh\n%s\n' "$2" >"$1/run"
+  chmod 755 "$1/run"
+}
+
+# Fields of DIR/supervise/status (empty when unreadable).
+sv_pid() { od -An -tu4 -j12 -N4 "$1/supervise/status" 2>/dev/null | tr -d ' '; }
+sv_paused() { od -An -tu1 -j16 -N1 "$1/supervise/status" 2>/dev/null | tr -d ' '; }
+sv_want() { od -An -tx1 -j17 -N1 "$1/supervise/status" 2>/dev/null | tr -d ' '; }  # 75 u, 64 d, 00
+sv_up() { local p; p=$(sv_pid "$1"); [ -n "$p" ] && [ "$p" != 0 ]; }
+sv_down() { [ "$(sv_pid "$1")" = 0 ]; }
+sv_pid_is_not() { local p; p=$(sv_pid "$1"); [ -n "$p" ] && [ "$p" != 0 ] && [ "$p" != "$2" ]; }
+sv_running() { "$BIN/svok" "$1"; }
+sv_gone() { ! "$BIN/svok" "$1"; }
+lines_at_least() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
+file_has() { grep -q -- "$2" "$1" 2>/dev/null; }
+
+# start_sup VAR SUPERVISE DIR: spawns a supervise (its own process group)
+# and waits until it answers on supervise/ok.
+start_sup() {
+  spawn "$1" "$2" "$3"
+  wait_until 10 sv_running "$3"
+}
+
+# end_sup PID DIR: svc -dx, wait for supervise to leave, then end its group.
+end_sup() {
+  "$BIN/svc" -dx "$2" 2>/dev/null
+  local i=0
+  while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+  stop "$1"
+}
+
+# cpu_ticks PID: utime + stime of a process, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# Workaround (reported to the lead): lib.sh ends the watchdog with TERM; when
+# that lands before the forked subshell has reset its inherited traps, the
+# subshell runs "exit 130" and the EXIT trap, removing $T mid-test. Fast
+# commands (svok) hit it. The same function, ending the watchdog with KILL.
+run_with() {
+  P=$1
+  shift
+  OUTF=$T/.out.$RANDOM$RANDOM
+  ERRF=$T/.err.$RANDOM$RANDOM
+  if is_function "$1"; then
+    ("$@") <"$STDIN" >"$OUTF.raw" 2>"$ERRF.raw" &
+  else
+    local prog=$1
+    shift
+    "$P/$prog" "$@" <"$STDIN" >"$OUTF.raw" 2>"$ERRF.raw" &
+  fi
+  local pid=$! wd
+  (sleep "$TIMEOUT"; kill -KILL -- "-$pid") >/dev/null 2>&1 &
+  wd=$!
+  wait "$pid"
+  RC=$?
+  kill -KILL -- "-$wd" 2>/dev/null
+  wait "$wd" 2>/dev/null
+  if [ -n "$NORM" ]; then
+    sed -e "$NORM" "$OUTF.raw" >"$OUTF"
+    sed -e "$NORM" "$ERRF.raw" >"$ERRF"
+  else
+    mv "$OUTF.raw" "$OUTF"
+    mv "$ERRF.raw" "$ERRF"
+  fi
+}
