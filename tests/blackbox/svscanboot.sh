@@ -1,0 +1,59 @@
+# svscanboot DIR: stops leftover supervise processes, then runs svscan DIR
+# with a clean environment, its errors shown by readproctitle.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../helpers/svscan_common.sh"
+
+# The same 400 dots and PATH as the reference script (Debian's, which
+# hard-codes /etc/service and so cannot be run against a temp dir).
+dots() { grep -o 'errors: \.*' "$1" | tr -cd . | wc -c; }
+if [ -r "$REF/svscanboot" ]; then
+  if [ "$(dots "$BIN/svscanboot")" = "$(dots "$REF/svscanboot")" ]; then pass "400 dots as the reference"; else fail "400 dots as the reference" "ours $(dots "$BIN/svscanboot"), reference $(dots "$REF/svscanboot")"; fi
+  refpath=$(sed -n 's/^PATH=//p' "$REF/svscanboot")
+  if grep -q "^PATH=.*}$refpath\$" "$BIN/svscanboot"; then pass "PATH as the reference's, after its own folder"; else fail "PATH as the reference's, after its own folder"; fi
+fi
+
+need_supervise
+if [ ! -x "$BIN/readproctitle" ]; then
+  skip "boot" "our readproctitle (bin/readproctitle) is not built yet"
+  finish
+  exit
+fi
+
+S=$T/service
+mkservice "$S/a" "env > '$T/env.out'; exec sleep 1000"
+mkservice "$S/b"
+mklog "$S/b" "$T/b.log"
+mkservice "$S/old"
+# A supervise left over from an earlier boot: svscanboot tells it to exit.
+spawn OLD env PATH="$RUNPATH" "$SUPBIN/supervise" "$S/old"
+wait_until 5 up "$S/old"
+oldpid=$(sup_pid "$S/old")
+
+spawn BOOT env FOO=bar "$BIN/svscanboot" "$S"
+if wait_until 10 all_up "$S/a" "$S/b" "$S/b/log" "$S/old"; then pass "services start"; else fail "services start"; fi
+if wait_until 5 sh -c "! kill -0 $oldpid 2>/dev/null" && newpid=$(sup_pid "$S/old") && [ "$newpid" != "$oldpid" ]; then
+  pass "a leftover supervise is told to exit, and svscan starts a new one"
+else
+  fail "a leftover supervise is told to exit, and svscan starts a new one"
+fi
+wait_until 5 test -s "$T/env.out"
+names=$(cut -d= -f1 "$T/env.out" | grep -vx -e PWD -e SHLVL -e _ | sort | tr '\n' ' ')
+if [ "$names" = "PATH " ]; then pass "services see only PATH"; else fail "services see only PATH" "$names"; fi
+if grep -q "^PATH=$BIN:" "$T/env.out"; then pass "PATH starts with svscanboot's folder"; else fail "PATH starts with svscanboot's folder" "$(grep ^PATH= "$T/env.out")"; fi
+
+group() { pgrep -a -g "$BOOT" | cut -d' ' -f2-; }
+dots400=$(printf '%400s' '' | tr ' ' .)
+if group | grep -qx "readproctitle service errors: $dots400"; then pass "readproctitle with 400 dots"; else fail "readproctitle with 400 dots" "$(group | cut -c1-80)"; fi
+ln -s "$T/nowhere" "$S/broken"
+kill -HUP "$(pgrep -g "$BOOT" -x svscan)"
+if wait_until 8 sh -c "pgrep -a -g $BOOT | grep -q 'readproctitle service errors: .*svscan: warning: unable to stat broken: file does not exist'"; then
+  pass "svscan's errors show in readproctitle's title"
+else
+  fail "svscan's errors show in readproctitle's title" "$(group | grep readproctitle | cut -c1-200)"
+fi
+
+stop "$BOOT"
+stop "$OLD"
+kill_under "$T"
+if nothing_left "$T" && ! pgrep -g "$BOOT" >/dev/null; then pass "nothing left running"; else fail "nothing left running"; fi
+finish
