@@ -15,37 +15,29 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/buffer.hpp"
 #include "lib/fd.hpp"
 #include "lib/tai.hpp"
 
 namespace {
 
 constexpr size_t kStampLen = 26;  // '@', 24 hex digits, ' '
-constexpr size_t kInSize = 128 * 1024;
-// A block of newlines grows 27-fold; flushing mid-block copes with that,
-// and ordinary lines fit in one write.
-constexpr size_t kOutSize = 2 * kInSize;
-char in_buf[kInSize];
-char out_buf[kOutSize];
-size_t out_len = 0;
+char in_buf[128 * 1024];
+char out_buf[256 * 1024];
 
 [[noreturn]] void fail() { ::_exit(111); }
-
-void flush() {
-  if (out_len && !lib::write_all(1, {out_buf, out_len})) fail();
-  out_len = 0;
-}
 
 }  // namespace
 
 int main() {
+  lib::Writer out(1, out_buf, sizeof out_buf);
   bool line_start = true;
   char stamp[kStampLen];
   stamp[0] = '@';
   stamp[kStampLen - 1] = ' ';
   for (;;) {
-    flush();
-    ssize_t r = lib::fd_read(0, in_buf, kInSize);
+    if (!out.flush()) fail();
+    ssize_t r = lib::fd_read(0, in_buf, sizeof in_buf);
     if (r < 0) fail();
     if (r == 0) return 0;
     lib::tai64n_hex(lib::tai64n_now(), stamp + 1);
@@ -54,15 +46,8 @@ int main() {
     while (p < end) {
       const char* nl = static_cast<const char*>(memchr(p, '\n', size_t(end - p)));
       const char* stop = nl ? nl + 1 : end;
-      size_t n = size_t(stop - p);
-      size_t need = n + (line_start ? kStampLen : 0);
-      if (need > kOutSize - out_len) flush();  // need <= kInSize + kStampLen fits
-      if (line_start) {
-        memcpy(out_buf + out_len, stamp, kStampLen);
-        out_len += kStampLen;
-      }
-      memcpy(out_buf + out_len, p, n);
-      out_len += n;
+      if (line_start && !out.put({stamp, kStampLen})) fail();
+      if (!out.put({p, size_t(stop - p)})) fail();
       p = stop;
       line_start = nl != nullptr;
     }

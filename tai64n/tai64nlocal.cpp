@@ -26,6 +26,7 @@
 
 #include <cstdint>
 
+#include "lib/buffer.hpp"
 #include "lib/fd.hpp"
 #include "lib/local_time.hpp"
 #include "lib/tai.hpp"
@@ -33,28 +34,13 @@
 namespace {
 
 constexpr size_t kInSize = 128 * 1024;
-constexpr size_t kOutSize = 256 * 1024;
 char in_buf[kInSize];
-char out_buf[kOutSize];
-size_t out_len = 0;
+char out_buf[256 * 1024];
 
 [[noreturn]] void fail() { ::_exit(111); }
 
-void flush() {
-  if (out_len && !lib::write_all(1, {out_buf, out_len})) fail();
-  out_len = 0;
-}
-
-inline void put(const char* p, size_t n) {
-  if (n > kOutSize - out_len) {
-    flush();
-    if (n > kOutSize) {
-      if (!lib::write_all(1, {p, n})) fail();
-      return;
-    }
-  }
-  memcpy(out_buf + out_len, p, n);
-  out_len += n;
+inline void put(lib::Writer& out, const char* p, size_t n) {
+  if (!out.put({p, n})) fail();
 }
 
 // Value of each byte as a lowercase hex digit, 16 for anything else: 0.76
@@ -116,17 +102,16 @@ inline Stamp scan_stamp(const char* p, const char* end, const char** stop) {
   return s;
 }
 
-lib::LocalTimeText local_text;
-
 // Emits the stamp at [at, stop) ('@' and its digits): as local time if it
 // can be shown, otherwise unchanged.
-void put_stamp(const char* at, const char* stop, const Stamp& s) {
+void put_stamp(lib::Writer& out, lib::LocalTimeText& local, const char* at, const char* stop,
+               const Stamp& s) {
   char text[lib::LocalTimeText::kMaxLen];
-  size_t len = local_text.format(int64_t(s.secs - lib::kTaiOffset), s.nano, text);
+  size_t len = local.format(int64_t(s.secs - lib::kTaiOffset), s.nano, text);
   if (len)
-    put(text, len);
+    put(out, text, len);
   else
-    put(at, size_t(stop - at));
+    put(out, at, size_t(stop - at));
 }
 
 }  // namespace
@@ -134,6 +119,8 @@ void put_stamp(const char* at, const char* stop, const Stamp& s) {
 int main() {
   // No tzset() here: localtime_r loads the zone on first use, so a run
   // with no stamps never reads it.
+  lib::Writer out(1, out_buf, sizeof out_buf);
+  lib::LocalTimeText local;
   size_t end = 0;  // input held: in_buf[0, end)
   bool line_start = true;
   bool eof = false;
@@ -149,20 +136,20 @@ int main() {
             line_start = true;  // the stamp may go on: wait for more input
             break;
           }
-          put_stamp(in_buf + pos, stop, s);
+          put_stamp(out, local, in_buf + pos, stop, s);
           pos = size_t(stop - in_buf);
           continue;
         }
       }
       const char* nl = static_cast<const char*>(memchr(in_buf + pos, '\n', end - pos));
       size_t stop = nl ? size_t(nl - in_buf) + 1 : end;
-      put(in_buf + pos, stop - pos);
+      put(out, in_buf + pos, stop - pos);
       pos = stop;
       line_start = nl != nullptr;
     }
     if (pos == 0 && end == kInSize) {
       // A digit run as long as the whole buffer is no stamp.
-      put(in_buf, end);
+      put(out, in_buf, end);
       line_start = false;
       pos = end;
     }
@@ -170,7 +157,7 @@ int main() {
     // front, to be completed by the next read.
     if (pos > 0 && pos < end) memmove(in_buf, in_buf + pos, end - pos);
     end -= pos;
-    flush();
+    if (!out.flush()) fail();
     if (eof) return 0;
     ssize_t r = lib::fd_read(0, in_buf + end, kInSize - end);
     if (r < 0) fail();
