@@ -1,0 +1,83 @@
+// logcheck [-t] dir
+// Reads a multilog directory in order (the @... files by name, then
+// current) and checks that its lines are numbered lines (from numlines),
+// each one more than the one before: nothing lost, duplicated or out of
+// order. With -t every line must start with a TAI64N stamp ("@", 24 hex
+// digits, a space), which is skipped. Prints "first F last L count C
+// files N" and exits 0, or prints the first problem and exits 1.
+#include <dirent.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+int main(int argc, char** argv) {
+  bool stamped = false;
+  int opt;
+  while ((opt = ::getopt(argc, argv, "t")) != -1) {
+    if (opt == 't') stamped = true;
+    else return 100;
+  }
+  if (argc - optind != 1) {
+    std::fputs("usage: logcheck [-t] dir\n", stderr);
+    return 100;
+  }
+  std::string dir = argv[optind];
+  std::vector<std::string> files;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) {
+    std::perror(dir.c_str());
+    return 111;
+  }
+  while (dirent* e = ::readdir(d))
+    if (e->d_name[0] == '@') files.push_back(e->d_name);
+  ::closedir(d);
+  std::sort(files.begin(), files.end());
+  size_t nfiles = files.size();
+  files.push_back("current");
+
+  long first = -1, last = -1, count = 0;
+  for (const std::string& f : files) {
+    std::ifstream in(dir + "/" + f, std::ios::binary);
+    if (!in) {
+      if (f == "current") continue;
+      std::printf("cannot read %s\n", f.c_str());
+      return 1;
+    }
+    std::string line;
+    long lineno = 0;
+    while (std::getline(in, line)) {
+      ++lineno;
+      const char* p = line.c_str();
+      if (stamped) {
+        bool ok = line.size() >= 26 && p[0] == '@' && p[25] == ' ';
+        for (int i = 1; ok && i < 25; ++i) ok = std::strchr("0123456789abcdef", p[i]) != nullptr;
+        if (!ok) {
+          std::printf("%s:%ld: no stamp: %.40s\n", f.c_str(), lineno, p);
+          return 1;
+        }
+        p += 26;
+      }
+      char* end;
+      long n = std::strtol(p, &end, 10);
+      if (end == p || *end != ' ') {
+        std::printf("%s:%ld: not a numbered line: %.40s\n", f.c_str(), lineno, p);
+        return 1;
+      }
+      if (last >= 0 && n != last + 1) {
+        std::printf("%s:%ld: %ld follows %ld\n", f.c_str(), lineno, n, last);
+        return 1;
+      }
+      if (first < 0) first = n;
+      last = n;
+      ++count;
+    }
+  }
+  std::printf("first %ld last %ld count %ld files %zu\n", first, last, count, nfiles);
+  return 0;
+}
