@@ -2,19 +2,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cstring>
 
 #include "lib/err.hpp"
 #include "lib/lock.hpp"
 
 namespace supervise {
 namespace {
-
-constexpr uint32_t kWatchMask = IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF;
 
 int open_fifo(const char* path, int flags) noexcept {
   int fd;
@@ -26,11 +21,6 @@ int open_fifo(const char* path, int flags) noexcept {
 void close_fd(int& fd) noexcept {
   if (fd >= 0) ::close(fd);
   fd = -1;
-}
-
-bool ours(const char* name) noexcept {
-  return !std::strcmp(name, "control") || !std::strcmp(name, "ok") || !std::strcmp(name, "lock") ||
-         !std::strcmp(name, "status");
 }
 
 }  // namespace
@@ -59,31 +49,10 @@ void Files::open_ok(const char* dir) noexcept {
   if (ok_ == -1) lib::die_sys(lib::exitcode::temp, {"unable to read ", dir, "/supervise/ok"});
 }
 
-void Files::watch(const char* dir) noexcept {
-  inotify_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (inotify_ == -1) {
-    lib::warn_sys({"unable to watch ", dir, "/supervise"});
-    return;
-  }
-  wd_ = ::inotify_add_watch(inotify_, "supervise", kWatchMask);
-  if (wd_ == -1) lib::warn_sys({"unable to watch ", dir, "/supervise"});
-}
-
-bool Files::drain_watch() noexcept {
-  alignas(inotify_event) char buf[4096];
-  bool hit = false;
-  for (;;) {
-    ssize_t r = ::read(inotify_, buf, sizeof buf);
-    if (r <= 0) break;
-    for (ssize_t off = 0; off < r;) {
-      const auto* ev = reinterpret_cast<const inotify_event*>(buf + off);
-      if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_Q_OVERFLOW)) hit = true;
-      if (ev->len && ours(ev->name)) hit = true;
-      if (ev->mask & IN_IGNORED) wd_ = -1;
-      off += ssize_t(sizeof(inotify_event) + ev->len);
-    }
-  }
-  return hit;
+bool Files::intact() noexcept {
+  return fifo_current("supervise/lock", lock_) &&
+         (control_r_ < 0 || fifo_current("supervise/control", control_r_)) &&
+         fifo_current("supervise/ok", ok_);
 }
 
 bool Files::fifo_current(const char* path, int fd) noexcept {
@@ -141,13 +110,6 @@ bool Files::repair() noexcept {
   }
   if (control_r_ >= 0 || control_w_ >= 0) ok = reopen_fifo("supervise/control", control_r_, &control_w_) && ok;
   ok = reopen_fifo("supervise/ok", ok_, nullptr) && ok;
-  if (inotify_ >= 0 && wd_ == -1) {
-    wd_ = ::inotify_add_watch(inotify_, "supervise", kWatchMask);
-    if (wd_ == -1) {
-      lib::warn_sys({"unable to watch ", dir_, "/supervise"});
-      ok = false;
-    }
-  }
   return ok;
 }
 

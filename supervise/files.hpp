@@ -1,8 +1,11 @@
 // The descriptors supervise keeps on its supervise/ directory: the lock,
 // the control FIFO (held open for reading AND writing, so a reader never
 // sees EOF and poll never spins), the ok FIFO (its open read end is what
-// svok and svstat test for), and an inotify watch that notices when
-// someone removes or renames any of them, so they can be recreated.
+// svok and svstat test for). check() notices when someone has removed or
+// replaced any of them (or supervise/ itself) and recreates them. It is
+// polled (supervise calls it every few seconds) rather than watched with
+// inotify: a tree of a thousand supervise would exhaust the per-user limit
+// on inotify instances.
 #pragma once
 #include <sys/types.h>
 
@@ -15,18 +18,12 @@ class Files {
   void acquire_lock(const char* dir) noexcept;
   void open_control(const char* dir) noexcept;
   void open_ok(const char* dir) noexcept;
-  // Sets up the inotify watch; warns (and goes on without) on failure.
-  void watch(const char* dir) noexcept;
-
   int control_fd() const noexcept { return control_r_; }
-  int watch_fd() const noexcept { return inotify_; }
 
-  // Reads pending inotify events; true when one of our files went away
-  // and repair() should run.
-  bool drain_watch() noexcept;
-  // Recreates whatever has vanished (directory, FIFOs, lock, watch) and
-  // reopens it. true when all is in place; false after a warning, to be
-  // retried later.
+  // true when the lock and both FIFOs are still the files we hold open.
+  bool intact() noexcept;
+  // Recreates whatever has vanished (directory, FIFOs, lock) and reopens
+  // it. true when all is in place; false after a warning, to be retried.
   bool repair() noexcept;
   // Stops polling the control descriptor (it is not a FIFO and reads EOF).
   void drop_control() noexcept;
@@ -40,8 +37,6 @@ class Files {
   int control_r_ = -1;
   int control_w_ = -1;
   int ok_ = -1;
-  int inotify_ = -1;
-  int wd_ = -1;
 };
 
 }  // namespace supervise

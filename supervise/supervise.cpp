@@ -9,8 +9,8 @@
 // supervise on the same dir fails); create and open the FIFOs
 // supervise/control and supervise/ok; write supervise/status; start ./run.
 //
-// One poll loop waits on a self-pipe (SIGCHLD), the control FIFO, an inotify
-// watch on supervise/, and the machine's timers; Machine (lib/supervise_machine.hpp)
+// One poll loop waits on a self-pipe (SIGCHLD), the control FIFO and the
+// machine's timers, plus a slow check that supervise/'s files are intact; Machine (lib/supervise_machine.hpp)
 // decides what each event does. Nothing is allocated after start-up.
 //
 // Exit codes: 0 after svc -x, once ./run has stopped; 100 usage; 111 when
@@ -22,6 +22,7 @@
 // Signals: SIGCHLD is caught; the rest keep their dispositions (as 0.76).
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -97,7 +98,10 @@ RealEffects g_fx;
 supervise::Machine g_machine(g_fx);
 supervise::Files g_files;
 
-constexpr int64_t kRepairRetry = 1000;  // ms
+// How often supervise/ is checked for vanished or replaced files, and how
+// soon a failed repair is tried again (ms).
+constexpr int64_t kCheckInterval = 5000;
+constexpr int64_t kRepairRetry = 1000;
 
 // Reaps every finished child; tells the machine when it was ./run.
 void reap() {
@@ -132,6 +136,15 @@ void read_control() {
   }
 }
 
+// Descriptors inherited from whoever started supervise must not reach
+// ./run either: mark every one above 2 close-on-exec (they stay usable).
+void cloexec_inherited() {
+  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+  long max = ::sysconf(_SC_OPEN_MAX);
+  if (max < 0 || max > 65536) max = 65536;
+  for (int fd = 3; fd < max; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 [[noreturn]] void leave() {
   g_machine.republish();
   ::_exit(0);
@@ -143,6 +156,7 @@ int main(int argc, char** argv) {
   lib::set_prog("supervise");
   if (argc != 2) lib::die_usage("supervise dir");
   g_dir = argv[1];
+  cloexec_inherited();
   if (!lib::SelfPipe::init())
     lib::die_sys(lib::exitcode::temp, {"unable to create pipe for ", g_dir});
   if (!lib::SelfPipe::catch_signal(SIGCHLD))
@@ -161,22 +175,19 @@ int main(int argc, char** argv) {
   // file exists by the time svok reports success.
   g_machine.init(normally_up);
   g_files.open_ok(g_dir);
-  g_files.watch(g_dir);
   g_machine.begin();
 
-  int64_t repair_at = -1;
+  int64_t check_at = g_fx.now_ms() + kCheckInterval;
   for (;;) {
     if (g_machine.finished()) leave();
     int timeout = g_machine.timeout_ms();
-    if (repair_at >= 0) {
-      int64_t left = repair_at - g_fx.now_ms();
-      int r = left <= 0 ? 0 : int(left);
-      if (timeout < 0 || r < timeout) timeout = r;
+    {
+      int64_t left = check_at - g_fx.now_ms();
+      int c = left <= 0 ? 0 : int(left);
+      if (timeout < 0 || c < timeout) timeout = c;
     }
-    pollfd p[3] = {{lib::SelfPipe::fd(), POLLIN, 0},
-                   {g_files.control_fd(), POLLIN, 0},
-                   {g_files.watch_fd(), POLLIN, 0}};
-    if (::poll(p, 3, timeout) == -1 && errno != EINTR) {
+    pollfd p[2] = {{lib::SelfPipe::fd(), POLLIN, 0}, {g_files.control_fd(), POLLIN, 0}};
+    if (::poll(p, 2, timeout) == -1 && errno != EINTR) {
       // Only ENOMEM is plausible: wait a little rather than spin.
       lib::warn_sys({"unable to poll for ", g_dir});
       timespec ts = {1, 0};
@@ -190,10 +201,13 @@ int main(int argc, char** argv) {
     g_machine.fire_timers();
     if (p[1].revents) read_control();
     if (g_machine.finished()) leave();
-    if (p[2].revents && g_files.drain_watch()) repair_at = g_fx.now_ms();
-    if (repair_at >= 0 && g_fx.now_ms() >= repair_at) {
-      repair_at = g_files.repair() ? -1 : g_fx.now_ms() + kRepairRetry;
-      g_machine.republish();
+    if (g_fx.now_ms() >= check_at) {
+      bool ok = true;
+      if (!g_files.intact()) {
+        ok = g_files.repair();
+        g_machine.republish();
+      }
+      check_at = g_fx.now_ms() + (ok ? kCheckInterval : kRepairRetry);
     }
   }
 }
