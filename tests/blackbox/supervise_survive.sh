@@ -1,0 +1,89 @@
+# supervise (ours) keeps going through trouble: an unwritable status,
+# vanished FIFOs and directory, descriptor exhaustion, fork failure. Each
+# time: a warning, a retry, and recovery once the cause is gone. The
+# reference does not recover from most of these, so these are ours only.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../helpers/supervise_common.sh"
+
+ok_if() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+
+# Unwritable status: status.new is in the way.
+d=$(mktemp -d "$T/st.XXXXXX")/s
+mksvc "$d" 'exec sleep 100'
+spawn sp "$BIN/supervise" "$d" 2>"$T/st.err"
+wait_until 10 sv_up "$d"
+mkdir "$d/supervise/status.new"
+"$BIN/svc" -d "$d"
+ok_if "warns when status.new cannot be opened" wait_until 5 file_has "$T/st.err" \
+  "^supervise: warning: unable to open $d/supervise/status.new: is a directory\$"
+ok_if "status is stale meanwhile" sv_up "$d"
+sleep 2.2
+n=$(grep -c warning "$T/st.err")
+ok_if "retried about once a second, not in a loop ($n warnings)" test "$n" -ge 2 -a "$n" -le 5
+rmdir "$d/supervise/status.new"
+ok_if "status catches up once writable" wait_until 5 sv_down "$d"
+ok_if "still supervising" "$BIN/svok" "$d"
+end_sup "$sp" "$d"
+
+# Vanished control FIFO, then the whole supervise/ directory.
+d=$(mktemp -d "$T/gone.XXXXXX")/s
+mksvc "$d" 'exec sleep 100'
+spawn sp "$BIN/supervise" "$d" 2>"$T/gone.err"
+wait_until 10 sv_up "$d"
+rm "$d/supervise/control"
+ok_if "control FIFO is recreated" wait_until 12 test -p "$d/supervise/control"
+p1=$(sv_pid "$d")
+ctl() { "$P/svc" -t "$d"; }
+check_ours "svc reaches it again" 0 "" "" ctl
+ok_if "and it acts" wait_until 10 sv_pid_is_not "$d" "$p1"
+rm -rf "$d/supervise"
+ok_if "supervise/ is rebuilt" wait_until 12 "$BIN/svok" "$d"
+ok_if "with a status" wait_until 5 sv_up "$d"
+ok_if "lock, control and ok are back" test -f "$d/supervise/lock" -a -p "$d/supervise/control" -a -p "$d/supervise/ok"
+second() { "$P/supervise" "$d"; }
+check_ours "the new lock is held" 111 "" "supervise: fatal: unable to acquire $d/supervise/lock: temporary failure
+" second
+p2=$(sv_pid "$d")
+"$BIN/svc" -k "$d"
+ok_if "control works after the rebuild" wait_until 10 sv_pid_is_not "$d" "$p2"
+end_sup "$sp" "$d"
+ok_if "no warnings for a clean repair" test ! -s "$T/gone.err"
+
+# Descriptor exhaustion: with RLIMIT_NOFILE 9, status.new cannot be opened
+# once supervise holds its own descriptors.
+d=$(mktemp -d "$T/mfile.XXXXXX")/s
+mksvc "$d" 'exec sleep 100'
+spawn sp prlimit --nofile=9:1024 "$BIN/supervise" "$d" 2>"$T/mfile.err"
+wait_until 10 "$BIN/svok" "$d"
+ok_if "EMFILE is a warning" wait_until 5 file_has "$T/mfile.err" \
+  "unable to open $d/supervise/status.new: process cannot open more files"
+ok_if "supervise keeps running" kill -0 "$sp"
+prlimit --pid "$sp" --nofile=64:1024
+ok_if "status written once descriptors are available" wait_until 5 sv_up "$d"
+end_sup "$sp" "$d"
+
+# Fork failure: as an unprivileged user with RLIMIT_NPROC 1, supervise
+# cannot fork; it warns, retries each second, and starts ./run once allowed.
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+  chmod 711 "$T"
+  d=$(mktemp -d "$T/fork.XXXXXX")
+  chmod 755 "$d"
+  d=$d/s
+  mksvc "$d" 'exec sleep 100'
+  chown -R 54321:54321 "$d"
+  spawn sp setpriv --reuid=54321 --regid=54321 --clear-groups prlimit --nproc=1:100 "$BIN/supervise" "$d" 2>"$T/fork.err"
+  wait_until 10 "$BIN/svok" "$d"
+  ok_if "fork failure is a warning" wait_until 5 file_has "$T/fork.err" \
+    "^supervise: warning: unable to fork for $d, trying again in 1 second: temporary failure\$"
+  sleep 2
+  n=$(grep -c "unable to fork" "$T/fork.err")
+  ok_if "retried about once a second ($n warnings)" test "$n" -ge 2 -a "$n" -le 5
+  ok_if "down meanwhile, want up" eval '[ "$(sv_pid "$d")" = 0 ] && [ "$(sv_want "$d")" = 75 ]'
+  setpriv --reuid=54321 --regid=54321 --clear-groups prlimit --pid "$sp" --nproc=100:100
+  ok_if "started once fork works" wait_until 5 sv_up "$d"
+  end_sup "$sp" "$d"
+else
+  skip "fork failure" "needs root and setpriv"
+fi
+
+finish
