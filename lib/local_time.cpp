@@ -4,23 +4,10 @@
 
 #include <cstring>
 
+#include "lib/num.hpp"
+
 namespace lib {
 namespace {
-
-// Decimal digits of n, at least min_digits (zero-padded), like djb's
-// fmt_uint0 / fmt_ulong. Returns the length written.
-size_t put_uint0(char* out, uint64_t n, size_t min_digits) noexcept {
-  char tmp[20];
-  size_t len = 0;
-  do {
-    tmp[len++] = char('0' + n % 10);
-    n /= 10;
-  } while (n);
-  size_t pad = min_digits > len ? min_digits - len : 0;
-  for (size_t i = 0; i < pad; ++i) out[i] = '0';
-  for (size_t i = 0; i < len; ++i) out[pad + i] = tmp[len - 1 - i];
-  return pad + len;
-}
 
 // "00" .. "99", for two digits at a time.
 constexpr struct Pairs {
@@ -47,9 +34,9 @@ size_t LocalTimeText::format(int64_t unix_sec, uint32_t nano, char* out) noexcep
     if (!::localtime_r(&t, &tm)) return 0;
     // 0.76 computes 1900 + tm_year in int, then casts to unsigned long.
     int year = int(unsigned(tm.tm_year) + 1900u);
-    size_t n = put_uint0(prefix_, uint64_t(int64_t(year)), 1);
-    // Fields fit two digits (tm_sec is 60 on a leap second in a "right/"
-    // zone, which still fits); anything else is printed in full.
+    size_t n = format_u64(prefix_, uint64_t(int64_t(year)));
+    // Two digits, zero-padded (tm_sec is 60 on a leap second in a
+    // "right/" zone, which still fits); anything longer is printed in full.
     const int fields[5] = {tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec};
     const char seps[5] = {'-', '-', ' ', ':', ':'};
     for (int i = 0; i < 5; ++i) {
@@ -58,7 +45,7 @@ size_t LocalTimeText::format(int64_t unix_sec, uint32_t nano, char* out) noexcep
         put2(prefix_ + n, unsigned(fields[i]));
         n += 2;
       } else {
-        n += put_uint0(prefix_ + n, unsigned(fields[i]), 2);
+        n += format_u64(prefix_ + n, unsigned(fields[i]));
       }
     }
     len_ = n;
@@ -77,7 +64,7 @@ size_t LocalTimeText::format(int64_t unix_sec, uint32_t nano, char* out) noexcep
     put2(out + n + 7, nano % 100);
     return n + 9;
   }
-  return n + put_uint0(out + n, nano, 9);
+  return n + format_u64(out + n, nano);  // ten digits
 }
 
 }  // namespace lib

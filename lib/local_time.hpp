@@ -31,7 +31,7 @@ class LocalTimeText {
  private:
   bool have_ = false;
   int64_t sec_ = 0;
-  size_t len_ = 0;     // of prefix_
+  size_t len_ = 0;  // of prefix_
   char prefix_[20 + 5 * 11];  // "YYYY-MM-DD HH:MM:SS" for sec_
 };
 
