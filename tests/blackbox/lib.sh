@@ -51,13 +51,23 @@ kill_group() {
   return 0
 }
 
+# A subshell signalled just after fork (before bash resets its traps) can
+# run these traps too; only the test's own shell may clean up. The pid is
+# read from /proc because $BASHPID proved unreliable there.
+main_shell() {
+  local self
+  read -r self _ </proc/self/stat
+  [ "$self" = "$$" ]
+}
+
 cleanup() {
+  main_shell || return 0
   local pid
   for pid in $spawned; do kill_group "$pid"; done
   rm -rf "$T"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+trap 'main_shell && exit 130; exit 143' INT TERM HUP
 
 pass() { passed=$((passed + 1)); [ -z "${VERBOSE:-}" ] || echo "ok - $1"; }
 fail() {
