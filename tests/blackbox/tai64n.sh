@@ -1,18 +1,6 @@
 # tai64n: the stamp's form and value, lines of every kind, when a line is
 # stamped and shown, errors.
 . "$(dirname "$0")/lib.sh"
-# A subshell signalled in the instant after fork (run_with ends its
-# watchdog that way) can still run the inherited EXIT trap, and so delete
-# $T under the running test. Only the script's own process cleans up
-# (/proc/self names the process truly running; $BASHPID may lag there).
-eval "lib_$(declare -f cleanup)"
-cleanup() {
-  local self
-  read -r self _ </proc/self/stat
-  [ "$self" = "$$" ] || return 0
-  lib_cleanup
-}
-
 # Stamps differ from run to run: compare the text with each one replaced.
 NORM='s/^@[0-9a-f]\{24\} /@STAMP /'
 n_in=0

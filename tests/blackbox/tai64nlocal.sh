@@ -2,18 +2,6 @@
 # everything else byte for byte, 0.76's odd-but-sane stamps, malformed
 # stamps (where 0.76 crashes we pass the line through), flushing, errors.
 . "$(dirname "$0")/lib.sh"
-# A subshell signalled in the instant after fork (run_with ends its
-# watchdog that way) can still run the inherited EXIT trap, and so delete
-# $T under the running test. Only the script's own process cleans up
-# (/proc/self names the process truly running; $BASHPID may lag there).
-eval "lib_$(declare -f cleanup)"
-cleanup() {
-  local self
-  read -r self _ </proc/self/stat
-  [ "$self" = "$$" ] || return 0
-  lib_cleanup
-}
-
 # stamp UNIXSEC NANO: the text form tai64n would write for that moment.
 stamp() { printf '@%016x%08x' $((0x400000000000000a + $1)) "$2"; }
 # input TEXT: makes TEXT (printf format) the stdin of the next check.
