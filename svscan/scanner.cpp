@@ -74,8 +74,9 @@ struct DirState {
 } g_dir;
 // Entries of the last full read that could turn into service directories
 // without the directory itself changing (a dangling symlink, a symlink to a
-// file, an entry stat could not read): while there are any, every scan
-// reads the directory in full, as the reference does.
+// file, an entry stat could not read, a service that could not be recorded
+// for want of a pipe or memory): while there are any, every scan reads the
+// directory in full, as the reference does.
 size_t g_unresolved = 0;
 // Set when some known service may lack a running supervise (one exited, a
 // start failed or was deferred): a quick scan walks the table only then.
@@ -220,12 +221,14 @@ bool make_pipe(int pi[2]) noexcept {
   return false;
 }
 
-// The reference's start(): fn is a directory entry, st its stat.
-void found(const char* fn, const struct stat& st, int64_t scan_ms) noexcept {
+// The reference's start(): fn is a directory entry, st its stat. false when
+// the service could not be recorded (warned), so that the next scan reads
+// the directory again and retries it, as the reference's would.
+bool found(const char* fn, const struct stat& st, int64_t scan_ms) noexcept {
   int i = g_index.find(st.st_dev, st.st_ino);
   if (i < 0) {
     size_t fnlen = std::strlen(fn);
-    if (fnlen > NAME_MAX) return;  // cannot happen for a directory entry
+    if (fnlen > NAME_MAX) return false;  // cannot happen for a directory entry
     bool flaglog = false;
     char fnlog[NAME_MAX + 5];
     std::memcpy(fnlog, fn, fnlen);
@@ -237,21 +240,21 @@ void found(const char* fn, const struct stat& st, int64_t scan_ms) noexcept {
       flaglog = true;
     } else if (errno != ENOENT) {
       lib::warn_sys({"unable to stat ", fn, "/log"});
-      return;
+      return false;
     }
     int pi[2] = {-1, -1};
     if (flaglog && !make_pipe(pi)) {
       bool nofile = errno == EMFILE;
       lib::warn_sys({"unable to create pipe for ", fn});
       if (nofile) warn_nofile_once();
-      return;
+      return false;
     }
     if (!ensure_room(fn)) {
       if (flaglog) {
         ::close(pi[0]);
         ::close(pi[1]);
       }
-      return;
+      return false;
     }
     i = int(g_n++);
     Service& s = g_svc[i];
@@ -268,6 +271,7 @@ void found(const char* fn, const struct stat& st, int64_t scan_ms) noexcept {
   std::memcpy(s.name, fn, std::strlen(fn) + 1);
   s.active = true;
   start_children(s, scan_ms);
+  return true;
 }
 
 // Reads the whole directory. false if it could not be read (warned).
@@ -299,7 +303,7 @@ bool full_scan(int64_t scan_ms) noexcept {
       if (t != DT_DIR) ++g_unresolved;
       continue;
     }
-    found(fn, st, scan_ms);
+    if (!found(fn, st, scan_ms)) ++g_unresolved;
   }
   if (errno) {
     lib::warn_sys({"unable to read directory"});
