@@ -19,6 +19,17 @@ check "missing parent directory" 111 "" "setlock: fatal: unable to open $T/no/lk
 " setlock "$T/no/lk" true
 check "-X after -x complains again" 111 "" "setlock: fatal: unable to open $T/no/lk: file does not exist
 " setlock -x -X "$T/no/lk" true
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  chmod 711 "$T"
+  mkdir "$T/private"
+  chmod 700 "$T/private"
+  as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$P/setlock" "$@"; }
+  check "a directory that cannot be searched" 111 "" "setlock: fatal: unable to open $T/private/lk: access denied
+" as_nobody "$T/private/lk" true
+  check "-x: quietly, when access is denied" 0 "" "" as_nobody -x "$T/private/lk" true
+else
+  skip "access denied" "need root and setpriv to run as nobody"
+fi
 check "child that cannot be run" 111 "" "setlock: fatal: unable to run $T/nonexistent: file does not exist
 " setlock "$T/lk" "$T/nonexistent"
 check "-x does not silence exec failures" 111 "" "setlock: fatal: unable to run no-such-program-xyz: file does not exist

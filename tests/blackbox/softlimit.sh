@@ -15,6 +15,9 @@ check "junk after the number" 100 "" "$U" softlimit -o 12x true
 check "negative number" 100 "" "$U" softlimit -o -1 true
 check "words are not numbers" 100 "" "$U" softlimit -o unlimited true
 check "a sign is not a number" 100 "" "$U" softlimit -o +5 true
+renamed() { mkdir "$T/r$BASHPID" && ln -s "$P/softlimit" "$T/r$BASHPID/limits" && "$T/r$BASHPID/limits" -z 1 true; }
+check "option messages name the program as it was called" 100 "" "limits: illegal option -- z
+$U" renamed
 check_ours "empty number (0.76 reads it as 0)" 100 "" "$U" softlimit -o '' true
 check_ours "number beyond 64 bits (0.76 wraps it)" 100 "" "$U" softlimit -o 18446744073709551617 true
 check_ours "huge number beyond 64 bits" 100 "" "$U" softlimit -d 99999999999999999999999999 true
