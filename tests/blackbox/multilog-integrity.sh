@@ -1,0 +1,150 @@
+# multilog: no line lost, duplicated or reordered: 200,000 numbered lines
+# through many rotations, with SIGALRM storms, with a small n, after a
+# SIGKILL, through a full disk; and flat memory whatever the line length.
+# Ours only: these are promises beyond what the reference can be held to.
+. "$(dirname "$0")/lib.sh"
+
+NUMLINES=$HELPERS/numlines
+LOGCHECK=$HELPERS/logcheck
+if [ ! -x "$NUMLINES" ] || [ ! -x "$LOGCHECK" ]; then
+  skip "all" "helpers numlines/logcheck not built (HELPERS=$HELPERS)"
+  finish
+  exit
+fi
+
+# expect_log NAME WANT LOGCHECK-ARGS...: logcheck's summary must match WANT
+# (an extended regular expression).
+expect_log() {
+  local name=$1 want=$2 got
+  shift 2
+  got=$("$LOGCHECK" "$@" 2>&1)
+  if [[ $got =~ ^$want$ ]]; then pass "$name"; else fail "$name" "want: $want" "got:  $got"; fi
+}
+
+# 1. Many rotations (s4096: one every ~35 lines), nothing deleted.
+"$NUMLINES" 0 200000 | "$BIN/multilog" t s4096 n1000000 "$T/all"
+expect_log "200000 lines arrive once, in order, across all files" \
+  "first 0 last 199999 count 200000 files [0-9]+" -t "$T/all"
+nfiles=$(ls "$T/all" | grep -c '^@')
+if [ "$nfiles" -gt 5000 ]; then pass "they were spread over many rotations"; else fail "they were spread over many rotations" "only $nfiles files"; fi
+rm -rf "$T/all"
+
+# 2. The same while SIGALRM keeps forcing rotations at random points.
+mkfifo "$T/f2"
+# Background programs are started through sh -c, not shell functions: a
+# spawned subshell would inherit this script's traps.
+spawn ML sh -c 'in=$1; shift; exec "$@" <"$in" 8>&-' sh "$T/f2" "$BIN/multilog" t s4096 n1000000 "$T/alrm"
+spawn WR sh -c 'exec "$1" -d 500 -b 400 0 200000 >"$2"' sh "$NUMLINES" "$T/f2"
+wait_until 30 test -e "$T/alrm/current"  # its signal handlers are in place
+alrms=0
+while kill -0 "$WR" 2>/dev/null && [ $alrms -lt 3000 ]; do
+  kill -ALRM "$ML" 2>/dev/null
+  alrms=$((alrms + 1))
+  sleep 0.01
+done
+if wait_until 60 sh -c '! kill -0 "$1" 2>/dev/null' sh "$ML"; then
+  expect_log "200000 lines arrive once, in order, through $alrms SIGALRMs" \
+    "first 0 last 199999 count 200000 files [0-9]+" -t "$T/alrm"
+else
+  fail "multilog ends at the end of its input after SIGALRMs"
+fi
+stop "$ML"
+stop "$WR"
+rm -rf "$T/alrm"
+
+# 3. A small n: the newest lines remain, contiguous, in n-1 old files.
+"$NUMLINES" 0 200000 | "$BIN/multilog" t s4096 n5 "$T/small"
+expect_log "n5 keeps the newest lines, contiguous, in 4 files and current" \
+  "first [0-9]+ last 199999 count [0-9]+ files 4" -t "$T/small"
+rm -rf "$T/small"
+
+# 4. SIGKILL in the middle of a steady stream: what is on disk is exactly
+# the first lines; what multilog had not read is still in the pipe, and
+# the two meet, short of at most what one read brought in (a pipe read
+# returns 64 KiB at most) -- in practice nothing but a partial line.
+"$NUMLINES" 0 100000 >"$T/expected"
+mkfifo "$T/kf"
+exec 8<>"$T/kf"  # keeps the pipe and its contents alive across the kill
+spawn KM sh -c 'in=$1; shift; exec "$@" <"$in" 8>&-' sh "$T/kf" "$BIN/multilog" t s4096 n1000000 "$T/killed"
+spawn KW sh -c 'exec "$1" -d 200 -b 10 0 100000 >"$2" 8>&-' sh "$NUMLINES" "$T/kf"
+wait_until 60 sh -c '[ $(cat "$1"/@* "$1"/current 2>/dev/null | wc -l) -ge 20000 ]' sh "$T/killed"
+kill -KILL "$KM"
+exec 9<"$T/kf"  # a reader, before the last one of ours goes away
+cat <&9 >"$T/rest" 8>&- 9<&- &
+reader=$!
+exec 8>&- 9<&-
+wait_until 120 sh -c '! kill -0 "$1" 2>/dev/null' sh "$reader"
+expect_log "after SIGKILL the log holds whole lines, in order" \
+  "first 0 last [0-9]+ count [0-9]+ files [0-9]+" -t "$T/killed"
+cat "$T"/killed/@* "$T/killed/current" | cut -c27- >"$T/logged"
+total=$(wc -c <"$T/expected")
+got=$(wc -c <"$T/logged")
+rest=$(wc -c <"$T/rest")
+gap=$((total - got - rest))
+if cmp -s -n "$got" "$T/logged" "$T/expected" && tail -c "$rest" "$T/expected" | cmp -s - "$T/rest" &&
+  [ "$gap" -ge 0 ] && [ "$gap" -le $((65536 + 61)) ]; then
+  pass "after SIGKILL: log + unread input = all input, short of $gap bytes"
+else
+  fail "after SIGKILL: log + unread input = all input" "logged $got, unread $rest, total $total, gap $gap"
+fi
+stop "$KW"
+
+# 5. A full disk: multilog warns, stops reading (the writer blocks), and
+# once space is freed carries on, within seconds, having lost nothing.
+mkdir "$T/full"
+if mount -t tmpfs -o size=8m tmpfs "$T/full" 2>/dev/null; then
+  trap 'umount -l "$T/full" 2>/dev/null; cleanup' EXIT
+  head -c 7340032 /dev/zero >"$T/full/ballast" 2>/dev/null
+  mkfifo "$T/ff"
+  spawn FM sh -c 'in=$1; shift; exec "$@" <"$in" 2>"$0"' "$T/full.err" "$T/ff" "$BIN/multilog" t s100000 n1000 "$T/full/log"
+  spawn FW sh -c 'exec "$1" -w 100 0 30000 >"$2"' sh "$NUMLINES" "$T/ff"
+  if wait_until 30 grep -q 'unable to write to .*/current, pausing: out of disk space' "$T/full.err"; then
+    pass "a full disk gives a warning"
+    first=$(head -1 "$T/full.err")
+    want="multilog: warning: unable to write to $T/full/log/current, pausing: out of disk space"
+    [ "$first" = "$want" ] && pass "the warning's wording" || fail "the warning's wording" "want: $want" "got:  $first"
+    if kill -0 "$FW" 2>/dev/null; then pass "the writer is held back meanwhile"; else fail "the writer is held back meanwhile" "it finished"; fi
+    before=$(du -sb "$T/full/log" | cut -f1)
+    rm -f "$T/full/ballast"
+    if wait_until 5 sh -c '[ $(du -sb "$1" | cut -f1) -gt "$2" ]' sh "$T/full/log" "$before"; then
+      pass "writing resumes soon after space is freed"
+    else
+      fail "writing resumes soon after space is freed"
+    fi
+    if wait_until 60 sh -c '! kill -0 "$1" 2>/dev/null' sh "$FM"; then
+      expect_log "no line is lost to the full disk" "first 0 last 29999 count 30000 files [0-9]+" -t "$T/full/log"
+    else
+      fail "multilog finishes after the disk has room again"
+    fi
+  else
+    fail "a full disk gives a warning" "$(cat "$T/full.err")"
+  fi
+  stop "$FM"
+  stop "$FW"
+  umount -l "$T/full"
+else
+  skip "full disk" "mounting a tmpfs is not permitted here"
+fi
+
+# 6. Memory stays flat: a 30 MB line costs no more than short lines.
+if [ -x /usr/bin/time ]; then
+  "$NUMLINES" 0 200000 >"$T/short.in"
+  { head -c 31457280 /dev/zero | tr '\0' 'z'; echo; echo after; } >"$T/long.in"
+  rss() { /usr/bin/time -f %M "$BIN/multilog" t s16777215 n100 "$1" <"$2" 2>&1 >/dev/null | tail -1; }
+  small=$(rss "$T/m1" "$T/short.in")
+  big=$(rss "$T/m2" "$T/long.in")
+  if [ "$big" -le $((small + 1024)) ]; then
+    pass "a 30 MB line does not grow memory (${small} KB vs ${big} KB)"
+  else
+    fail "a 30 MB line does not grow memory" "short lines: $small KB, 30 MB line: $big KB"
+  fi
+  if cat "$T"/m2/@* "$T/m2/current" 2>/dev/null | cut -c27- | cmp -s - "$T/long.in"; then
+    pass "the 30 MB line is written whole"
+  else
+    fail "the 30 MB line is written whole"
+  fi
+else
+  skip "memory" "/usr/bin/time is not installed"
+fi
+
+finish

@@ -1,0 +1,313 @@
+// multilog's pure logic: patterns, the script, and the model of where the
+// reference rotates (checked against a byte-by-byte replay of the
+// reference's own buffering).
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "lib/logscript.hpp"
+#include "lib/pattern.hpp"
+#include "lib/rotation.hpp"
+
+namespace {
+bool m(const char* pat, const std::string& s) { return lib::pattern_match(pat, s.data(), s.size()); }
+}  // namespace
+
+TEST_CASE("patterns: literal text must match the whole line", "[multilog][pattern]") {
+  CHECK(m("foo", "foo"));
+  CHECK_FALSE(m("foo", "foobar"));
+  CHECK_FALSE(m("foo", "fo"));
+  CHECK_FALSE(m("foo", "xfoo"));
+  CHECK(m("", ""));
+  CHECK_FALSE(m("", "x"));
+}
+
+TEST_CASE("patterns: a trailing star matches the rest", "[multilog][pattern]") {
+  CHECK(m("*", ""));
+  CHECK(m("*", "anything at all"));
+  CHECK(m("foo*", "foo"));
+  CHECK(m("foo*", "foobar"));
+  CHECK_FALSE(m("foo*", "fo"));
+}
+
+TEST_CASE("patterns: a star stops at the FIRST next pattern character", "[multilog][pattern]") {
+  CHECK(m("*error*", "error: disk"));
+  CHECK(m("*error*", "an error"));              // first 'e' starts "error"
+  CHECK_FALSE(m("*error*", "severe error"));    // first 'e' is in "severe": no backtracking
+  CHECK(m("a*c", "abc"));
+  CHECK_FALSE(m("a*c", "abcc"));                // stops at the first c, then must end
+  CHECK(m("a*b*c", "aXbYc"));
+  CHECK(m("*:*", "key: value"));
+  CHECK_FALSE(m("*x", "abc"));
+  CHECK(m("**", "a*b"));                        // "*" then "*": skips to the first '*'
+  CHECK_FALSE(m("**", "ab"));
+}
+
+TEST_CASE("patterns: bytes are bytes", "[multilog][pattern]") {
+  std::string s("a\0b", 3);
+  CHECK(lib::pattern_match("a*", s.data(), s.size()));
+  CHECK(m("\xff*", "\xff\xfe"));
+}
+
+namespace {
+lib::LogScript parse(std::vector<std::string> args) {
+  static std::vector<std::string> keep;
+  keep = std::move(args);
+  static std::vector<char*> argv;
+  argv.clear();
+  for (auto& a : keep) argv.push_back(a.data());
+  return lib::parse_log_script(int(argv.size()), argv.data());
+}
+}  // namespace
+
+TEST_CASE("script: defaults and clamping", "[multilog][script]") {
+  auto s = parse({"./a"});
+  REQUIRE(s.dirs.size() == 1);
+  CHECK(s.dirs[0].size == 99999);
+  CHECK(s.dirs[0].num == 10);
+  CHECK(s.dirs[0].processor == nullptr);
+  CHECK_FALSE(s.timestamp);
+
+  s = parse({"s1", "n0", "./a", "s99999999", "n1", "/b", "s", "nx", "./c", "s5000junk", "n3", "./d"});
+  REQUIRE(s.dirs.size() == 4);
+  CHECK(s.dirs[0].size == 4096);
+  CHECK(s.dirs[0].num == 2);
+  CHECK(s.dirs[1].size == 16777215);
+  CHECK(s.dirs[1].num == 2);
+  CHECK(s.dirs[2].size == 4096);  // no digits: 0, clamped
+  CHECK(s.dirs[2].num == 2);
+  CHECK(s.dirs[3].size == 5000);  // leading digits only
+  CHECK(s.dirs[3].num == 3);
+}
+
+TEST_CASE("script: t counts only first; settings apply to later directories", "[multilog][script]") {
+  CHECK(parse({"t", "./a"}).timestamp);
+  CHECK(parse({"txyz", "./a"}).timestamp);
+  CHECK_FALSE(parse({"./a", "t"}).timestamp);
+  auto s = parse({"./a", "!gzip", "s5000", "./b", "!", "./c"});
+  CHECK(s.dirs[0].processor == nullptr);
+  CHECK(s.dirs[0].size == 99999);
+  CHECK(std::string(s.dirs[1].processor) == "gzip");
+  CHECK(s.dirs[1].size == 5000);
+  REQUIRE(s.dirs[2].processor != nullptr);  // "!" alone is an empty processor, as in 0.76
+  CHECK(std::string(s.dirs[2].processor).empty());
+}
+
+TEST_CASE("script: actions in order, unknown arguments ignored", "[multilog][script]") {
+  auto s = parse({"-*", "xyz", "+*err*", "e", "=st", "./a", "9", "estuff", "/b"});
+  REQUIRE(s.actions.size() == 7);
+  CHECK(s.actions[0].kind == lib::LogActionKind::minus);
+  CHECK(std::string(s.actions[0].arg) == "*");
+  CHECK(s.actions[1].kind == lib::LogActionKind::plus);
+  CHECK(s.actions[2].kind == lib::LogActionKind::stderr_copy);
+  CHECK(s.actions[3].kind == lib::LogActionKind::status_file);
+  CHECK(std::string(s.actions[3].arg) == "st");
+  CHECK(s.actions[4].kind == lib::LogActionKind::dir);
+  CHECK(s.actions[4].index == 0);
+  CHECK(s.actions[5].kind == lib::LogActionKind::stderr_copy);  // any "e..." is e
+  CHECK(s.actions[6].kind == lib::LogActionKind::dir);
+  CHECK(s.actions[6].index == 1);
+  CHECK(s.dirs.size() == 2);
+  CHECK(s.status_files.size() == 1);
+  CHECK(s.selects);
+  CHECK(parse({}).dirs.empty());
+}
+
+namespace {
+
+// The reference's multilog for one directory, without stamps, replayed
+// byte by byte: 1024-byte reads, a 512-byte buffer flushed before each
+// read, c_write's rules. Records the output offsets of its rotations.
+struct Replay {
+  uint64_t size, bytes = 0, written = 0;
+  std::string buf;
+  std::vector<uint64_t> rotations;
+  const std::string& in;
+  size_t inpos = 0, inend = 0;
+
+  Replay(uint64_t s, const std::string& input) : size(s), in(input) {}
+  void rotate() {
+    rotations.push_back(written);
+    bytes = 0;
+  }
+  size_t c_write(const char* p, size_t len) {
+    if (bytes >= size) rotate();
+    if (len >= size - bytes) len = size - bytes;
+    if (bytes + len >= size - 2000) {
+      for (size_t i = len; i > 0; --i)
+        if (p[i - 1] == '\n') {
+          len = i;
+          break;
+        }
+    }
+    bytes += len;
+    written += len;
+    if (bytes >= size - 2000 && p[len - 1] == '\n') rotate();
+    return len;
+  }
+  void allwrite(const char* p, size_t len) {
+    while (len) {
+      size_t w = c_write(p, len);
+      p += w;
+      len -= w;
+    }
+  }
+  void flush() {
+    std::string b;
+    b.swap(buf);
+    if (!b.empty()) allwrite(b.data(), b.size());
+  }
+  void put(const char* p, size_t len) {
+    if (len > 512 - buf.size()) {
+      flush();
+      if (len > 512) {
+        allwrite(p, len);
+        return;
+      }
+    }
+    buf.append(p, len);
+  }
+  void putc(char c) {
+    if (buf.size() == 512) flush();
+    buf.push_back(c);
+  }
+  int getc() {
+    if (inpos == inend) {
+      flush();
+      if (inend == in.size()) return -1;
+      inend = std::min(inend + 1024, in.size());
+    }
+    return static_cast<unsigned char>(in[inpos++]);
+  }
+  void run() {
+    char line[1000];
+    for (;;) {
+      size_t len = 0;
+      bool eof = false;
+      int c = 0;
+      while (len < 1000) {
+        c = getc();
+        if (c < 0) {
+          if (!len) return flush();
+          eof = true;
+          break;
+        }
+        if (c == '\n') break;
+        line[len++] = char(c);
+      }
+      put(line, len);
+      if (len == 1000)
+        for (;;) {
+          c = getc();
+          if (c < 0) {
+            eof = true;
+            break;
+          }
+          if (c == '\n') break;
+          putc(char(c));
+        }
+      putc('\n');
+      if (eof) return flush();
+    }
+  }
+};
+
+// The model driven the way multilog drives it.
+struct Modelled : lib::RotationSink {
+  std::string out;
+  std::vector<uint64_t> rotations;
+  const char* stream_data(uint64_t pos) noexcept override { return out.data() + pos; }
+  void rotate_at(uint64_t pos) noexcept override { rotations.push_back(pos); }
+
+  void run(uint64_t size, const std::string& in) {
+    lib::RotationModel model(this, size, 0, 0);
+    size_t p = 0;
+    while (p < in.size()) {
+      size_t nl = in.find('\n', p);
+      bool complete = nl != std::string::npos;
+      size_t end = complete ? nl : in.size();
+      size_t len = end - p;
+      if (len < 1000) {
+        out.append(in, p, len);
+        out.push_back('\n');
+        if (!complete) model.flush();  // the read that found the end
+        model.put(uint32_t(len), complete ? nl : in.size() - 1);
+        model.put_byte(complete ? nl : in.size() - 1);
+      } else {
+        out.append(in, p, 1000);
+        model.put(1000, p + 999);
+        out.append(in, p + 1000, len - 1000);
+        model.put_bytes(len - 1000, p + 1000);
+        if (!complete) model.flush();
+        out.push_back('\n');
+        model.put_byte(complete ? nl : in.size() - 1);
+      }
+      p = end + 1;
+      // Everything multilog writes at once may go out early: safe_end()
+      // must never pass a later rotation.
+      uint64_t safe = model.safe_end();
+      CHECK(safe <= model.end());
+      safes.push_back({safe, rotations.size()});
+    }
+    model.flush();
+  }
+  std::vector<std::pair<uint64_t, size_t>> safes;  // safe_end(), rotations before it
+};
+
+}  // namespace
+
+TEST_CASE("rotation model: rotates exactly where the reference does", "[multilog][rotation]") {
+  std::mt19937 rng(12345);
+  for (int round = 0; round < 60; ++round) {
+    uint64_t size = 4096 + rng() % 6000;
+    std::string in;
+    int nlines = 200 + int(rng() % 2000);
+    for (int i = 0; i < nlines; ++i) {
+      unsigned r = rng() % 100;
+      size_t len = r < 5 ? 900 + rng() % 9000 : r < 10 ? 0 : rng() % 300;
+      if (r == 99) len = 1000;  // exactly the first-part size
+      for (size_t k = 0; k < len; ++k) in.push_back(char('a' + k % 26));
+      in.push_back('\n');
+    }
+    if (round % 3 == 0) in.append("partial");
+    if (round % 5 == 0) in.append(1500, 'p');
+
+    Replay ref(size, in);
+    ref.run();
+    Modelled ours;
+    ours.run(size, in);
+    INFO("round " << round << " size " << size);
+    REQUIRE(ours.rotations == ref.rotations);
+    // Data written early (up to safe_end) never belongs to a later file:
+    // the next rotation comes at or after it.
+    for (auto [safe, before] : ours.safes)
+      if (before < ref.rotations.size()) REQUIRE(ref.rotations[before] >= safe);
+  }
+}
+
+TEST_CASE("rotation model: SIGALRM rotates a non-empty current only", "[multilog][rotation]") {
+  Modelled s;
+  lib::RotationModel model(&s, 4096, 0, 0);
+  CHECK_FALSE(model.force_rotate());
+  s.out = "abc\n";
+  model.put(3, 3);
+  model.put_byte(3);
+  CHECK(model.force_rotate());
+  REQUIRE(s.rotations.size() == 1);
+  CHECK(s.rotations[0] == 4);
+  CHECK_FALSE(model.force_rotate());
+}
+
+TEST_CASE("rotation model: a finished current of size bytes rotates before the next write",
+          "[multilog][rotation]") {
+  Modelled s;
+  s.out = "x\n";
+  lib::RotationModel model(&s, 4096, 5000, 0);  // left bigger by a run with a larger s
+  model.put(1, 0);
+  model.put_byte(1);
+  model.flush();
+  REQUIRE(s.rotations.size() == 1);
+  CHECK(s.rotations[0] == 0);
+}
