@@ -60,6 +60,24 @@ same "environment order matches the reference byte for byte" raw_env
 inherit_env() { env -u _ "$P/envdir" "$d" /usr/bin/env; }
 same "with the full inherited environment too" inherit_env
 
+# Many files, some replacing or removing inherited variables, names with
+# '=' in them (0.76 splits the name at the first '='): order and values as
+# the reference, byte for byte.
+mkdir "$T/many"
+for i in $(seq 1 300); do
+  case $((i % 3)) in
+    0) printf 'value %s\n' "$i" >"$T/many/V$i";;
+    1) : >"$T/many/V$i";;
+    2) printf 'v%s \t\0x\n' "$i" >"$T/many/V$i";;
+  esac
+done
+printf 'with equals\n' >"$T/many/E=Q"
+: >"$T/many/R=S"
+many() {
+  env -i E=1 R=2 V1=a V2=b V3=c V30=d V31=e V299=f V300=g Z=last "$P/envdir" "$T/many" /usr/bin/env | od -c
+}
+same "300 files replacing and removing variables, names with =" many
+
 # A very long single-line value (100 kB, close to Linux's 128 kB limit for
 # one variable), without a trailing newline; then one too long to exec.
 mkdir "$T/long" "$T/toolong"
