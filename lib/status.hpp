@@ -38,7 +38,8 @@ enum class StatusWriteError { kNone, kOpen, kWrite, kPartial, kRename };
 // Writes the record to <sv>/status.new and renames it over <sv>/status
 // (sv is the supervise directory, relative to the current one, e.g.
 // "supervise"). The file is created 0644 (less umask). Returns kNone, or the
-// failing step with errno set (kPartial: errno meaningless).
+// failing step with errno set (kPartial: errno meaningless). The block is
+// allocated (fallocate) before writing: see status.cpp.
 StatusWriteError status_write(const unsigned char rec[kStatusSize]) noexcept;
 
 // The text svstat prints after "dir: " for a record, exactly as 0.76:

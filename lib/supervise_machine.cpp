@@ -81,6 +81,13 @@ void Machine::handle(Event e) noexcept {
       pid_ = 0;
       state_ = State::kDown;
       pid_changed();
+      // A restart that may happen at once is published as one change (the
+      // new pid): a down record replaced microseconds later tells nobody
+      // anything, and each status write costs a rename.
+      if (!exit_ && want_ == Want::kUp && start_allowed()) {
+        do_start();
+        break;
+      }
       announce();
       if (!exit_ && want_ == Want::kUp) want_start();
       break;
@@ -111,15 +118,17 @@ int Machine::timeout_ms() noexcept {
   return left <= 0 ? 0 : left > 3600000 ? 3600000 : int(left);
 }
 
+bool Machine::start_allowed() noexcept {
+  return !started_once_ || fx_.now_ms() >= last_start_ + kStartInterval;
+}
+
 void Machine::want_start() noexcept {
   if (state_ == State::kUp) return;
-  int64_t now = fx_.now_ms();
-  int64_t allowed = started_once_ ? last_start_ + kStartInterval : now;
-  if (now >= allowed) {
+  if (start_allowed()) {
     do_start();
   } else {
     state_ = State::kPending;
-    arm(kStartTimer, allowed);
+    arm(kStartTimer, last_start_ + kStartInterval);
   }
 }
 
@@ -130,6 +139,7 @@ void Machine::do_start() noexcept {
     fx_.fork_failed(errno);
     state_ = State::kPending;
     arm(kStartTimer, fx_.now_ms() + kForkRetry);
+    announce();  // the child that exited may not have been published yet
     return;
   }
   started_once_ = true;

@@ -87,6 +87,7 @@ class Machine {
   const lib::Status& status() const noexcept { return status_; }
 
  private:
+  bool start_allowed() noexcept;
   void want_start() noexcept;
   void do_start() noexcept;
   void pid_changed() noexcept;

@@ -26,6 +26,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,6 +43,19 @@ namespace {
 
 const char* g_dir = "";
 
+// glibc's sigaction() refuses the two real-time signals it reserves for
+// itself (32 and 33), so an ignored disposition inherited for them would
+// pass on to ./run; the raw system call resets them. Async-signal-safe.
+void reset_reserved_signals() noexcept {
+  struct {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)();
+    uint64_t mask;
+  } ksa = {SIG_DFL, 0, nullptr, 0};
+  for (int sig = 32; sig < SIGRTMIN; ++sig) ::syscall(SYS_rt_sigaction, sig, &ksa, nullptr, sizeof ksa.mask);
+}
+
 class RealEffects final : public supervise::Effects {
  public:
   pid_t spawn() noexcept override {
@@ -53,6 +67,7 @@ class RealEffects final : public supervise::Effects {
       // Default dispositions and an empty mask; every descriptor of ours
       // but 0-2 is close-on-exec.
       lib::reset_signals_for_exec();
+      reset_reserved_signals();
       char run[] = "./run";
       char* argv[] = {run, nullptr};
       ::execve(run, argv, environ);

@@ -269,3 +269,33 @@ TEST_CASE("control bytes map to events; others are ignored", "[supervise]") {
   REQUIRE(supervise::event_for_byte('k', e));
   CHECK(e == Event::kCmdKill);
 }
+
+TEST_CASE("an exit followed at once by a restart is published as one change", "[supervise]") {
+  FakeEffects fx;
+  Machine m(fx);
+  m.init(true);
+  m.begin();
+  size_t before = fx.published.size();
+  fx.now += 5000;
+  m.handle(Event::kChildExited);
+  REQUIRE(fx.published.size() == before + 1);
+  CHECK(fx.published.back().pid == 101);
+  CHECK(fx.published.back().when.sec == lib::kTaiOffset + 15);
+  // Within the second, the down state is published while the start waits.
+  m.handle(Event::kChildExited);
+  REQUIRE(fx.published.size() == before + 2);
+  CHECK(fx.published.back().pid == 0);
+  CHECK(fx.published.back().want == 'u');
+}
+
+TEST_CASE("a failed fork after an exit still publishes the down state", "[supervise]") {
+  FakeEffects fx;
+  Machine m(fx);
+  m.init(true);
+  m.begin();
+  fx.now += 5000;
+  fx.fork_fails = true;
+  m.handle(Event::kChildExited);
+  CHECK(fx.published.back().pid == 0);
+  CHECK(m.state() == State::kPending);
+}

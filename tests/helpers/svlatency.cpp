@@ -1,0 +1,125 @@
+// svlatency: timings for bench/supervise.sh, in microseconds.
+//   svlatency t SVC DIR CYCLES GAP_MS   SVC -t DIR until status shows a new pid
+//   svlatency d SVC DIR CYCLES GAP_MS   SVC -d DIR until status shows down
+//                                       (then SVC -u DIR, wait up, GAP_MS)
+//   svlatency exec RUN CYCLES           fork + exec RUN + wait, as ./run costs
+// Prints "median N p95 N" over the cycles. The status file is polled every
+// 20 microseconds; GAP_MS lets supervise's once-a-second pacing pass.
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+int64_t now_us() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+void nap_us(long us) {
+  timespec ts = {us / 1000000, (us % 1000000) * 1000};
+  nanosleep(&ts, nullptr);
+}
+
+std::string g_status;
+
+// pid in the status file, or -1 when unreadable.
+long status_pid() {
+  int fd = open(g_status.c_str(), O_RDONLY);
+  if (fd < 0) return -1;
+  unsigned char b[18];
+  ssize_t r = read(fd, b, sizeof b);
+  close(fd);
+  if (r != 18) return -1;
+  return long(b[12]) | long(b[13]) << 8 | long(b[14]) << 16 | long(b[15]) << 24;
+}
+
+void run(const char* prog, const char* arg1, const char* arg2) {
+  pid_t pid;
+  const char* argv[] = {prog, arg1, arg2, nullptr};
+  if (posix_spawn(&pid, prog, nullptr, nullptr, const_cast<char**>(argv), environ) != 0) exit(111);
+  int st;
+  waitpid(pid, &st, 0);
+}
+
+// Waits (bounded, 10 s) until pred(pid) holds; false on timeout.
+template <class F>
+bool wait_for(F pred) {
+  int64_t end = now_us() + 10000000;
+  while (now_us() < end) {
+    if (pred(status_pid())) return true;
+    nap_us(20);
+  }
+  return false;
+}
+
+void report(std::vector<int64_t>& v) {
+  if (v.empty()) {
+    printf("median - p95 -\n");
+    return;
+  }
+  std::sort(v.begin(), v.end());
+  printf("median %lld p95 %lld\n", (long long)v[v.size() / 2],
+         (long long)v[std::min(v.size() - 1, v.size() * 95 / 100)]);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4) return 100;
+  std::string mode = argv[1];
+  std::vector<int64_t> times;
+  if (mode == "exec") {
+    int cycles = atoi(argv[3]);
+    for (int i = 0; i < cycles; ++i) {
+      int64_t t0 = now_us();
+      run(argv[2], nullptr, nullptr);
+      times.push_back(now_us() - t0);
+    }
+    report(times);
+    return 0;
+  }
+  if (argc < 6) return 100;
+  const char* svc = argv[2];
+  const char* dir = argv[3];
+  int cycles = atoi(argv[4]);
+  long gap = atol(argv[5]);
+  g_status = std::string(dir) + "/supervise/status";
+  for (int i = 0; i < cycles; ++i) {
+    nap_us(gap * 1000);
+    long old = status_pid();
+    if (old <= 0) {
+      run(svc, "-u", dir);
+      if (!wait_for([](long p) { return p > 0; })) return 111;
+      nap_us(gap * 1000);
+      old = status_pid();
+    }
+    int64_t t0 = now_us();
+    if (mode == "t") {
+      run(svc, "-t", dir);
+      if (!wait_for([old](long p) { return p > 0 && p != old; })) return 111;
+    } else {
+      run(svc, "-d", dir);
+      if (!wait_for([](long p) { return p == 0; })) return 111;
+    }
+    times.push_back(now_us() - t0);
+    if (mode == "d") {
+      run(svc, "-u", dir);
+      if (!wait_for([](long p) { return p > 0; })) return 111;
+    }
+  }
+  report(times);
+  return 0;
+}
