@@ -77,7 +77,7 @@ class LogDir final : public lib::RotationSink {
   void write_to(uint64_t end) noexcept;
   void full_current() noexcept;
   void start_writeback() noexcept;
-  static constexpr uint64_t kWritebackChunk = 4 << 20;
+  static constexpr uint64_t kWritebackChunk = 1 << 20;
   void finish(const char* file, char code) noexcept;
   int files_fit() noexcept;
   void run_processor() noexcept;

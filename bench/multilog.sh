@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Throughput and CPU cost of multilog, ours beside the reference and
+# `cat > file` (the floor: copying the bytes and nothing else), on LINES
+# lines of about 100 bytes (default 2000000), read from a file in the page
+# cache. Three scripts: stamps (t), plain, and a filter keeping the ~2% of
+# lines that are errors; all with s16777215 n10, so that a 200 MB run
+# rotates about a dozen times (at the default s99999 both programs spend
+# nearly all their time in the fsync before each of 2000 rotations).
+# The log directory is on tmpfs (/dev/shm) when there is one, measuring
+# multilog's own work; the t script is then run once more on the disk
+# under /tmp, where the fsync at each rotation waits for the device.
+# Best wall time of RUNS runs (default 3; the reference runs once).
+# Prints numbers, asserts nothing.
+set -u
+: "${BIN:?}"
+REF=${REF:-/usr/bin}
+LINES=${LINES:-2000000}
+RUNS=${RUNS:-3}
+T=$(mktemp -d /tmp/suite-bench-XXXXXX)
+FAST=$T
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then FAST=$(mktemp -d /dev/shm/suite-bench-XXXXXX); fi
+trap 'rm -rf "$T" "$FAST"' EXIT
+
+awk -v n="$LINES" 'BEGIN {
+  srand(42)
+  split("info: request handled|debug: cache hit for key|warning: slow upstream|notice: config reloaded", kinds, "|")
+  for (i = 1; i <= n; i++) {
+    k = (i % 50 == 0) ? "error: upstream reset" : kinds[1 + i % 4]
+    s = sprintf("svc[%d]: %s id=%07d took %d ms ", 1000 + i % 97, k, i, int(rand() * 900))
+    while (length(s) < 99) s = s "x"
+    print s
+  }
+}' >"$T/in"
+BYTES=$(stat -c %s "$T/in")
+cat "$T/in" >/dev/null
+
+# measure CMD...: runs CMD with stdin from the input in a fresh directory
+# D (under $WHERE); sets NS (wall, best of $2 runs) and CPU (its user+sys
+# seconds).
+measure() {
+  local runs=$1 best="" cpu="" i t0 t1 d c
+  shift
+  for ((i = 0; i < runs; i++)); do
+    rm -rf "$WHERE/d" "$WHERE/o"
+    mkdir -p "$WHERE/d"
+    t0=$(date +%s%N)
+    c=$( { /usr/bin/time -f '%U %S' "$@" <"$T/in" 2>&1 >/dev/null; } | tail -1)
+    t1=$(date +%s%N)
+    d=$((t1 - t0))
+    if [ -z "$best" ] || [ "$d" -lt "$best" ]; then best=$d cpu=$c; fi
+  done
+  NS=$best
+  CPU=$(echo "$cpu" | awk '{ printf "%.3f", $1 + $2 }')
+}
+mbps() { awk -v b="$BYTES" -v ns="$1" 'BEGIN { printf "%6.0f MB/s", b / 1e6 / (ns / 1e9) }'; }
+pergb() { awk -v b="$BYTES" -v c="$1" 'BEGIN { printf "%5.2f s", c / (b / 1e9) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%5.1fx", b / a }'; }
+
+have_ref=0
+[ -x "$REF/multilog" ] && [ "$REF" != "$BIN" ] && have_ref=1
+if [ ! -x /usr/bin/time ]; then echo "needs /usr/bin/time (GNU time)"; exit 0; fi
+
+row() {
+  local label=$1
+  shift
+  measure "$RUNS" "$BIN/multilog" "$@" "$WHERE/d"
+  local ours=$NS ocpu=$CPU
+  local ref="" rcpu=""
+  if [ $have_ref = 1 ]; then
+    measure 1 "$REF/multilog" "$@" "$WHERE/d"
+    ref=$NS rcpu=$CPU
+  fi
+  measure "$RUNS" sh -c 'exec cat >"$0/o"' "$WHERE"
+  local cat=$NS ccpu=$CPU
+  printf '  %-24s ours %s  %s/GB' "$label" "$(mbps "$ours")" "$(pergb "$ocpu")"
+  if [ -n "$ref" ]; then
+    printf ' | reference %s  %s/GB' "$(mbps "$ref")" "$(pergb "$rcpu")"
+  fi
+  printf ' | cat %s  %s/GB\n' "$(mbps "$cat")" "$(pergb "$ccpu")"
+  printf '  %-24s' ""
+  [ -n "$ref" ] && printf ' ours/reference: %s throughput, %s less CPU;' "$(ratio "$ours" "$ref")" "$(ratio "$ocpu" "$rcpu")"
+  printf ' cat/ours: %s\n' "$(ratio "$cat" "$ours")"
+}
+
+echo "multilog: $LINES lines, $((BYTES / 1000000)) MB; MB/s of input, CPU (user+sys) per GB of input"
+WHERE=$FAST
+echo " log directory on $(df --output=fstype "$WHERE" | tail -1) ($WHERE)"
+row "t s16777215 n10" t s16777215 n10
+row "s16777215 n10" s16777215 n10
+row "-* +*error* s16777215 n10" '-*' '+*error*' s16777215 n10
+if [ "$FAST" != "$T" ]; then
+  WHERE=$T
+  echo " log directory on $(df --output=fstype "$WHERE" | tail -1) ($WHERE): fsync at each rotation waits for the disk"
+  row "t s16777215 n10" t s16777215 n10
+fi
