@@ -21,6 +21,10 @@
 #   pass NAME / fail NAME [DETAIL...] / skip NAME WHY
 #   finish              prints "N passed, N failed, N skipped"; exit status.
 set -u
+# A fixed PATH: error texts from PATH searches ("file does not exist" or
+# "access denied") must not depend on the caller's. No /usr/local: an
+# installed copy of ours must never stand in for the programs under test.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 set -m  # background jobs get their own process group: hangs and leftovers are killable
 : "${BIN:?BIN must name the folder of the built programs}"
 REF=${REF:-/usr/bin}
