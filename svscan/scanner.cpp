@@ -419,6 +419,14 @@ int run() noexcept {
   if (!lib::SelfPipe::init() || !lib::SelfPipe::catch_signal(SIGCHLD) ||
       !lib::SelfPipe::catch_signal(SIGHUP) || !lib::SelfPipe::catch_signal(SIGALRM))
     lib::die_sys(lib::exitcode::temp, {"unable to set up signal handling"});
+  // Reaping relies on SIGCHLD, so it must not stay blocked if whoever
+  // started us blocked it (children still get the mask we were given).
+  sigset_t ours;
+  ::sigemptyset(&ours);
+  ::sigaddset(&ours, SIGCHLD);
+  ::sigaddset(&ours, SIGHUP);
+  ::sigaddset(&ours, SIGALRM);
+  ::sigprocmask(SIG_UNBLOCK, &ours, nullptr);
 
   bool full = true;
   int64_t next = now_ms();

@@ -80,6 +80,32 @@ svscan: warning: unable to start supervise y/log: file does not exist
 svscan: warning: unable to start supervise y: file does not exist
 " "" no_supervise
 
+# Started with SIGCHLD blocked (some process managers do that): svscan
+# still notices its children exit and restarts them.
+blocked() {
+  local d pid old
+  d=$(mktemp -d "$T/blocked.XXXXXX")
+  mkservice "$d/a"
+  python3 -c 'import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])
+os.execv(sys.argv[1], sys.argv[1:])' "$BIN/svscan" "$d" &
+  pid=$!
+  wait_until 5 up "$d/a"
+  old=$(sup_pid "$d/a")
+  kill -KILL "$old"
+  wait_until 5 sh -c "! kill -0 $old 2>/dev/null"
+  if wait_until 8 up "$d/a"; then echo restarted; fi
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null
+  kill_under "$d"
+}
+if command -v python3 >/dev/null; then
+  PATH="$RUNPATH" check_ours "a supervise is restarted even if svscan starts with SIGCHLD blocked" 0 "restarted
+" "" blocked
+else
+  skip "SIGCHLD blocked at start" "python3 not installed"
+fi
+
 # --- Ours: a running tree ------------------------------------------------
 S=$T/service
 mkdir -p "$S"
