@@ -51,8 +51,8 @@ class LogDir final : public lib::RotationSink {
     size_t k = an + bn + (nl ? 1 : 0);
     if (len_ + k > cap_) make_room(k);
     char* o = out_ + len_;
-    std::memcpy(o, a, an);
-    std::memcpy(o + an, b, bn);
+    if (an) std::memcpy(o, a, an);  // a or b may be null when empty
+    if (bn) std::memcpy(o + an, b, bn);
     if (nl) o[an + bn] = '\n';
     len_ += k;
   }
