@@ -136,6 +136,27 @@ mkservice "$S/alrm"
 kill -ALRM "$SV"
 if wait_until 2 up "$S/alrm" && kill -0 "$SV"; then pass "SIGALRM scans at once"; else fail "SIGALRM scans at once"; fi
 
+# Directories created right after (even within the same clock tick as) a
+# scan are found by a later one: a changed or recent directory is re-read.
+racers=""
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  mkservice "$S/race$i"
+  racers="$racers $S/race$i"
+  kill -HUP "$SV"
+done
+if wait_until 8 all_up $racers; then pass "services created between quick scans are all found"; else fail "services created between quick scans are all found"; fi
+
+# A renamed service keeps its one supervise (known by device and inode).
+before_pid=$(sup_pid "$S/race1")
+mv "$S/race1" "$S/renamed"
+kill -HUP "$SV"
+sleep 1
+if [ "$(supervisors "$S" | grep -cE '^(race1|renamed):')" = 1 ] && [ "$(sup_pid "$S/renamed")" = "$before_pid" ]; then
+  pass "a renamed service directory is not started twice"
+else
+  fail "a renamed service directory is not started twice" "$(supervisors "$S" | grep -E '^(race1|renamed):')"
+fi
+
 # A killed supervise is started again at the next scan.
 old=$(sup_pid "$S/a")
 kill -KILL "$old"
