@@ -47,6 +47,8 @@ same "empty input leaves an empty current" ml t ./d
 input "a\0b\n\377\376\r\n\t\001x\n"
 same "binary bytes pass through" ml ./d
 same "binary bytes pass through, stamped" ml t ./d
+STDIN=$T
+same "a read error ends the input" ml t ./d
 
 # ---- selection: the reference's '*' (up to the FIRST next character)
 input "error: disk\nsevere error here\ninfo: ok\nwarning: x\nerr\nerrors\n*star\n\nabc*def\n"
@@ -278,12 +280,17 @@ check "a status file that is a directory" 111 "" "multilog: fatal: unable to cre
 # until it works; nothing is lost.
 rename_blocked() {
   fresh
-  mkdir -p d/previous/x
   lines 200 100 >in
-  "$P/multilog" s4096 ./d <in 2>err &
+  mkfifo f
+  "$P/multilog" s4096 ./d <f 2>err &
   local pid=$!
+  exec 7>f
+  wait_until 10 test -e d/current
+  mkdir -p d/previous/x
+  cat in >&7
   wait_until 20 grep -q 'unable to rename' err
   rm -rf d/previous
+  exec 7>&-
   wait $pid
   echo "exit $?"
   head -1 err
