@@ -49,17 +49,20 @@ ok_if "control works after the rebuild" wait_until 10 sv_pid_is_not "$d" "$p2"
 end_sup "$sp" "$d"
 ok_if "no warnings for a clean repair" test ! -s "$T/gone.err"
 
-# Descriptor exhaustion: with RLIMIT_NOFILE 9, status.new cannot be opened
-# once supervise holds its own descriptors.
+# Descriptor exhaustion: once running, supervise gets RLIMIT_NOFILE 3, so
+# status.new cannot be opened; it is raised again later.
 d=$(mktemp -d "$T/mfile.XXXXXX")/s
 mksvc "$d" 'exec sleep 100'
-spawn sp prlimit --nofile=9:1024 "$BIN/supervise" "$d" 2>"$T/mfile.err"
-wait_until 10 "$BIN/svok" "$d"
+spawn sp "$BIN/supervise" "$d" 2>"$T/mfile.err"
+wait_until 10 sv_up "$d"
+prlimit --pid "$sp" --nofile=3:4096
+"$BIN/svc" -d "$d"
 ok_if "EMFILE is a warning" wait_until 5 file_has "$T/mfile.err" \
   "unable to open $d/supervise/status.new: process cannot open more files"
 ok_if "supervise keeps running" kill -0 "$sp"
-prlimit --pid "$sp" --nofile=64:1024
-ok_if "status written once descriptors are available" wait_until 5 sv_up "$d"
+ok_if "status is stale meanwhile" sv_up "$d"
+prlimit --pid "$sp" --nofile=1024:4096
+ok_if "status written once descriptors are available" wait_until 5 sv_down "$d"
 end_sup "$sp" "$d"
 
 # Fork failure: as an unprivileged user with RLIMIT_NPROC 1, supervise

@@ -1,7 +1,8 @@
 // childinfo: a stand-in for ./run that reports what it inherited.
 // Writes to ./childinfo (replaced atomically): "fds: 0 1 2 ..." (its open
-// descriptors, excluding the one used to list them) and the SigBlk, SigIgn
-// and SigCgt lines of /proc/self/status; then waits for a signal.
+// descriptors, excluding the one used to list them) and the SigBlk and
+// SigIgn lines of /proc/self/status (what survives exec; caught signals
+// are reset by exec itself); then waits for a signal.
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@ int main() {
   if (!f) return 111;
   char line[256];
   while (::fgets(line, sizeof line, f))
-    if (!::strncmp(line, "SigBlk:", 7) || !::strncmp(line, "SigIgn:", 7) || !::strncmp(line, "SigCgt:", 7))
+    if (!::strncmp(line, "SigBlk:", 7) || !::strncmp(line, "SigIgn:", 7))
       out += line;
   ::fclose(f);
   FILE* o = ::fopen("childinfo.new", "w");
