@@ -13,7 +13,8 @@
 # folder) or a shell function, which sees $P. Stdin comes from $STDIN
 # (default /dev/null). Output is passed through the sed script $NORM before
 # comparing. Every command runs in its own process group under a watchdog
-# ($TIMEOUT seconds); a hang is a failure, and the group is killed.
+# ($TIMEOUT seconds); a hang is a failure (in `same` too, even when both
+# hang alike), and the group is killed.
 #
 #   spawn VAR CMD...    start CMD in the background in its own process group,
 #                       pid in VAR; ended (TERM, then KILL) when the test exits.
@@ -99,12 +100,14 @@ run_with() {
     "$P/$prog" "$@" <"$STDIN" >"$OUTF.raw" 2>"$ERRF.raw" &
   fi
   local pid=$! wd
-  (sleep "$TIMEOUT"; kill -KILL -- "-$pid") >/dev/null 2>&1 &
+  (sleep "$TIMEOUT"; : >"$OUTF.hung"; kill -KILL -- "-$pid") >/dev/null 2>&1 &
   wd=$!
   wait "$pid"
   RC=$?
   kill -- "-$wd" 2>/dev/null
   wait "$wd" 2>/dev/null
+  HUNG=0
+  if [ -e "$OUTF.hung" ]; then HUNG=1; RC="hung (killed after ${TIMEOUT}s)"; fi
   if [ -n "$NORM" ]; then
     sed -e "$NORM" "$OUTF.raw" >"$OUTF"
     sed -e "$NORM" "$ERRF.raw" >"$ERRF"
@@ -118,6 +121,7 @@ run_with() {
 expect_result() {
   local name=$1 rc=$2 out=$3 err=$4 problems=()
   [ "$RC" = "$rc" ] || problems+=("exit code: want $rc, got $RC")
+  [ "$HUNG" = 0 ] || problems+=("the command hung and was killed by the watchdog")
   if [ "$(cat "$OUTF"; echo .)" != "$out." ]; then
     problems+=("stdout differs:" "$(printf '%s' "$out" | diff -u - "$OUTF" | tail -n +3 | head -20)")
   fi
@@ -152,9 +156,12 @@ same() {
     return
   fi
   run_with "$BIN" "$@"
-  local ours_rc=$RC ours_out=$OUTF ours_err=$ERRF
+  local ours_rc=$RC ours_out=$OUTF ours_err=$ERRF ours_hung=$HUNG
   run_with "$REF" "$@"
   local problems=()
+  # A hang is a failure even when both hang alike.
+  [ "$ours_hung" = 0 ] || problems+=("ours hung and was killed by the watchdog")
+  [ "$HUNG" = 0 ] || problems+=("the reference hung and was killed by the watchdog")
   [ "$ours_rc" = "$RC" ] || problems+=("exit code: reference $RC, ours $ours_rc")
   cmp -s "$OUTF" "$ours_out" || problems+=("stdout differs (reference, then ours):" "$(diff -u "$OUTF" "$ours_out" | tail -n +3 | head -20)")
   cmp -s "$ERRF" "$ours_err" || problems+=("stderr differs (reference, then ours):" "$(diff -u "$ERRF" "$ours_err" | tail -n +3 | head -20)")
