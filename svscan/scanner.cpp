@@ -275,42 +275,62 @@ bool found(const char* fn, const struct stat& st, int64_t scan_ms) noexcept {
 }
 
 // Reads the whole directory. false if it could not be read (warned).
+// getdents64 into a static buffer rather than opendir(), which mallocs a
+// buffer each time: svscan allocates nothing once running. The directory
+// stays open from start-up (rewound for each reading), so a scan needs no
+// descriptor even when every one is taken by log pipes.
+alignas(8) char g_dents[64 * 1024];
+int g_dirfd = -1;
+
+struct LinuxDirent64 {
+  ino64_t d_ino;
+  off64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
+
 bool full_scan(int64_t scan_ms) noexcept {
   for (size_t i = 0; i < g_n; ++i) g_svc[i].active = false;
   g_unresolved = 0;
-  DIR* dir = ::opendir(".");
-  if (!dir) {
+  // Opened at the first reading; an unreadable directory is warned about
+  // and tried again at every scan, as the reference does.
+  if (g_dirfd == -1) g_dirfd = ::open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dir = g_dirfd;
+  if (dir == -1 || ::lseek(dir, 0, SEEK_SET) == -1) {
     lib::warn_sys({"unable to read directory"});
     return false;
   }
   for (;;) {
-    errno = 0;
-    dirent* d = ::readdir(dir);
-    if (!d) break;
-    const char* fn = d->d_name;
-    if (fn[0] == '.') continue;
-    // An entry the directory itself says is a file, fifo, socket or device
-    // cannot be a service directory; stat would only confirm it.
-    unsigned char t = d->d_type;
-    if (t != DT_DIR && t != DT_LNK && t != DT_UNKNOWN) continue;
-    struct stat st;
-    if (::stat(fn, &st) == -1) {
-      lib::warn_sys({"unable to stat ", fn});
-      ++g_unresolved;
-      continue;
+    ssize_t got;
+    do got = ::getdents64(dir, g_dents, sizeof g_dents); while (got == -1 && errno == EINTR);
+    if (got == 0) break;
+    if (got < 0) {
+      lib::warn_sys({"unable to read directory"});
+      return false;
     }
-    if (!S_ISDIR(st.st_mode)) {
-      if (t != DT_DIR) ++g_unresolved;
-      continue;
+    for (ssize_t off = 0; off < got;) {
+      const auto* d = reinterpret_cast<const LinuxDirent64*>(g_dents + off);
+      off += d->d_reclen;
+      const char* fn = d->d_name;
+      if (fn[0] == '.') continue;
+      // An entry the directory itself says is a file, fifo, socket or
+      // device cannot be a service directory; stat would only confirm it.
+      unsigned char t = d->d_type;
+      if (t != DT_DIR && t != DT_LNK && t != DT_UNKNOWN) continue;
+      struct stat st;
+      if (::stat(fn, &st) == -1) {
+        lib::warn_sys({"unable to stat ", fn});
+        ++g_unresolved;
+        continue;
+      }
+      if (!S_ISDIR(st.st_mode)) {
+        if (t != DT_DIR) ++g_unresolved;
+        continue;
+      }
+      if (!found(fn, st, scan_ms)) ++g_unresolved;
     }
-    if (!found(fn, st, scan_ms)) ++g_unresolved;
   }
-  if (errno) {
-    lib::warn_sys({"unable to read directory"});
-    ::closedir(dir);
-    return false;
-  }
-  ::closedir(dir);
   return true;
 }
 
@@ -344,7 +364,7 @@ void forget_gone() noexcept {
 // of names cannot have changed without changing the directory's mtime.
 void scan(bool full, int64_t scan_ms) noexcept {
   struct stat st;
-  bool have = ::stat(".", &st) == 0;
+  bool have = g_dirfd != -1 && ::fstat(g_dirfd, &st) == 0;
   if (!full && have && g_dir.valid && !g_dir.racy && g_unresolved == 0 &&
       st.st_dev == g_dir.st.st_dev && st.st_ino == g_dir.st.st_ino &&
       same_time(st.st_mtim, g_dir.st.st_mtim) && same_time(st.st_ctim, g_dir.st.st_ctim)) {
@@ -358,11 +378,16 @@ void scan(bool full, int64_t scan_ms) noexcept {
   g_need_walk = false;
   timespec real;
   ::clock_gettime(CLOCK_REALTIME, &real);
-  if (full_scan(scan_ms) && have) {
+  bool read = full_scan(scan_ms);
+  // Opened just now: a stat taken after the reading may already include a
+  // change the reading missed, so the next scan reads again.
+  bool late = !have;
+  if (late && g_dirfd != -1) have = ::fstat(g_dirfd, &st) == 0;
+  if (read && have) {
     g_dir.valid = true;
     g_dir.st = st;
     int64_t recent = ns_of(real) - kRacyMarginNs;
-    g_dir.racy = ns_of(st.st_mtim) >= recent || ns_of(st.st_ctim) >= recent;
+    g_dir.racy = late || ns_of(st.st_mtim) >= recent || ns_of(st.st_ctim) >= recent;
     forget_gone();
   } else {
     g_dir.valid = false;

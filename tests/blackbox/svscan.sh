@@ -80,6 +80,29 @@ svscan: warning: unable to start supervise y/log: file does not exist
 svscan: warning: unable to start supervise y: file does not exist
 " "" no_supervise
 
+# An unreadable directory: a warning at each scan, no exit.
+unreadable() {
+  local d pid
+  d=$(mktemp -d "$T/unreadable.XXXXXX")
+  chmod 755 "$T" "$d"
+  mkdir "$d/svc"
+  chmod 311 "$d/svc"
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$P/svscan" "$d/svc" 2>"$d/err" &
+  pid=$!
+  wait_until 5 grep -q . "$d/err"
+  kill -0 "$pid" && echo running
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null
+  head -1 "$d/err"
+}
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  check "an unreadable directory is a warning, not an exit" 0 "running
+svscan: warning: unable to read directory: access denied
+" "" unreadable
+else
+  skip "unreadable directory" "needs root and setpriv"
+fi
+
 # Started with SIGCHLD blocked (some process managers do that): svscan
 # still notices its children exit and restarts them.
 blocked() {
