@@ -27,7 +27,8 @@ kill_supervise() {
 }
 lines() { wc -l <"$T/out.log" 2>/dev/null || echo 0; }
 
-wait_until 5 test "$(lines)" -gt 100
+started_writing() { [ "$(lines)" -gt 100 ]; }
+wait_until 5 started_writing
 kill_supervise "$S/p/log"
 kill_supervise "$S/p"
 "$SUPBIN/svc" -t "$S/p"  # the writer restarts (it stops between lines)

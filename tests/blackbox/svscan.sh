@@ -69,7 +69,8 @@ no_supervise() {
   mklog "$d/y" "$d/y.log"
   PATH="$d/empty" "$P/svscan" "$d" 2>"$d/err" &
   pid=$!
-  wait_until 5 test "$(sort -u "$d/err" | wc -l)" -ge 3
+  three() { [ "$(sort -u "$d/err" 2>/dev/null | wc -l)" -ge 3 ]; }
+  wait_until 5 three
   kill -KILL "$pid"
   wait "$pid" 2>/dev/null
   sort -u "$d/err"
