@@ -149,6 +149,7 @@ void Machine::do_start() noexcept {
   paused_ = false;
   pid_changed();
   announce();
+  fx_.release();
 }
 
 void Machine::pid_changed() noexcept { when_ = fx_.wall(); }

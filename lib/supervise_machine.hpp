@@ -50,6 +50,11 @@ class Effects {
   // child could be created. Exec failures happen in the child, which
   // reports them and exits 111.
   virtual pid_t spawn() noexcept = 0;
+  // Lets the child created by the last spawn() go on to exec ./run. It is
+  // called once the new pid is published: otherwise the child, busy
+  // starting ./run, can take the CPU from supervise before the status
+  // says "up", and observers see the change a millisecond late.
+  virtual void release() noexcept = 0;
   virtual void signal(pid_t pid, int sig) noexcept = 0;
   // Replaces supervise/status; false (after a warning) to be retried.
   virtual bool publish(const unsigned char rec[lib::kStatusSize]) noexcept = 0;

@@ -64,6 +64,11 @@ class RealEffects final : public supervise::Effects {
     ::sigprocmask(SIG_BLOCK, &all, &old);
     pid_t pid = ::fork();
     if (pid == 0) {
+      // Wait (signals still blocked) for release(): one byte on the go
+      // pipe, written once the new pid is in supervise/status.
+      char go;
+      while (::read(go_[0], &go, 1) == -1 && errno == EINTR) {
+      }
       // Default dispositions and an empty mask; every descriptor of ours
       // but 0-2 is close-on-exec.
       lib::reset_signals_for_exec();
@@ -77,6 +82,18 @@ class RealEffects final : public supervise::Effects {
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
     errno = e;
     return pid;
+  }
+  // A child that died before reading its byte leaves it in the pipe; the
+  // next child then starts at once, which is harmless.
+  void release() noexcept override {
+    ssize_t r = ::write(go_[1], "g", 1);
+    (void)r;
+  }
+  // The go pipe: read end blocking (the child waits on it), write end
+  // nonblocking; both close-on-exec.
+  bool init_go() noexcept {
+    if (::pipe2(go_, O_CLOEXEC) == -1) return false;
+    return lib::set_nonblock(go_[1], true) == 0;
   }
   void signal(pid_t pid, int sig) noexcept override { ::kill(pid, sig); }
   bool publish(const unsigned char rec[lib::kStatusSize]) noexcept override {
@@ -107,6 +124,9 @@ class RealEffects final : public supervise::Effects {
     return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
   }
   lib::Tai64n wall() noexcept override { return lib::tai64n_now(); }
+
+ private:
+  int go_[2] = {-1, -1};
 };
 
 RealEffects g_fx;
@@ -174,6 +194,7 @@ int main(int argc, char** argv) {
   cloexec_inherited();
   if (!lib::SelfPipe::init())
     lib::die_sys(lib::exitcode::temp, {"unable to create pipe for ", g_dir});
+  if (!g_fx.init_go()) lib::die_sys(lib::exitcode::temp, {"unable to create pipe for ", g_dir});
   if (!lib::SelfPipe::catch_signal(SIGCHLD))
     lib::die_sys(lib::exitcode::temp, {"unable to catch SIGCHLD for ", g_dir});
   if (::chdir(g_dir) == -1) lib::die_sys(lib::exitcode::temp, {"unable to chdir to ", g_dir});

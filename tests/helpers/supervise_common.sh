@@ -40,34 +40,3 @@ end_sup() {
 # cpu_ticks PID: utime + stime of a process, in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-# Workaround (reported to the lead): lib.sh ends the watchdog with TERM; when
-# that lands before the forked subshell has reset its inherited traps, the
-# subshell runs "exit 130" and the EXIT trap, removing $T mid-test. Fast
-# commands (svok) hit it. The same function, ending the watchdog with KILL.
-run_with() {
-  P=$1
-  shift
-  OUTF=$T/.out.$RANDOM$RANDOM
-  ERRF=$T/.err.$RANDOM$RANDOM
-  if is_function "$1"; then
-    ("$@") <"$STDIN" >"$OUTF.raw" 2>"$ERRF.raw" &
-  else
-    local prog=$1
-    shift
-    "$P/$prog" "$@" <"$STDIN" >"$OUTF.raw" 2>"$ERRF.raw" &
-  fi
-  local pid=$! wd
-  (sleep "$TIMEOUT"; kill -KILL -- "-$pid") >/dev/null 2>&1 &
-  wd=$!
-  wait "$pid"
-  RC=$?
-  kill -KILL -- "-$wd" 2>/dev/null
-  wait "$wd" 2>/dev/null
-  if [ -n "$NORM" ]; then
-    sed -e "$NORM" "$OUTF.raw" >"$OUTF"
-    sed -e "$NORM" "$ERRF.raw" >"$ERRF"
-  else
-    mv "$OUTF.raw" "$OUTF"
-    mv "$ERRF.raw" "$ERRF"
-  fi
-}

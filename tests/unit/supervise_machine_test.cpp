@@ -34,6 +34,12 @@ struct FakeEffects final : supervise::Effects {
     ++spawns;
     return next_pid++;
   }
+  int released = 0;
+  size_t published_at_release = 0;
+  void release() noexcept override {
+    ++released;
+    published_at_release = published.size();
+  }
   void signal(pid_t pid, int sig) noexcept override { signals.emplace_back(pid, sig); }
   bool publish(const unsigned char rec[lib::kStatusSize]) noexcept override {
     if (publish_fails) return false;
@@ -298,4 +304,22 @@ TEST_CASE("a failed fork after an exit still publishes the down state", "[superv
   m.handle(Event::kChildExited);
   CHECK(fx.published.back().pid == 0);
   CHECK(m.state() == State::kPending);
+}
+
+TEST_CASE("the child is released only after its pid is published", "[supervise]") {
+  FakeEffects fx;
+  Machine m(fx);
+  m.init(true);
+  m.begin();
+  CHECK(fx.released == 1);
+  REQUIRE(fx.published_at_release >= 1);
+  CHECK(fx.published[fx.published_at_release - 1].pid == 100);
+  fx.now += 5000;
+  m.handle(Event::kChildExited);
+  CHECK(fx.released == 2);
+  CHECK(fx.published[fx.published_at_release - 1].pid == 101);
+  fx.fork_fails = true;
+  fx.now += 5000;
+  m.handle(Event::kChildExited);
+  CHECK(fx.released == 2);
 }
