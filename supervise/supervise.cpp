@@ -65,7 +65,10 @@ class RealEffects final : public supervise::Effects {
     pid_t pid = ::fork();
     if (pid == 0) {
       // Wait (signals still blocked) for release(): one byte on the go
-      // pipe, written once the new pid is in supervise/status.
+      // pipe, written once the new pid is in supervise/status. Our copy of
+      // the write end goes first, so that if supervise dies meanwhile the
+      // read sees EOF and ./run starts anyway, as it would under 0.76.
+      ::close(go_[1]);
       char go;
       while (::read(go_[0], &go, 1) == -1 && errno == EINTR) {
       }
