@@ -1,9 +1,12 @@
 // svlatency: timings for bench/supervise.sh, in microseconds.
-//   svlatency t SVC DIR CYCLES GAP_MS   SVC -t DIR until status shows a new pid
+//   svlatency t SVC DIR CYCLES GAP_MS [RUN]
+//                                       SVC -t DIR until status shows a new pid
 //   svlatency d SVC DIR CYCLES GAP_MS   SVC -d DIR until status shows down
 //                                       (then SVC -u DIR, wait up, GAP_MS)
 //   svlatency exec RUN CYCLES           fork + exec RUN + wait, as ./run costs
-// Prints "median N p95 N" over the cycles. Waiting is event-driven (an
+// Prints "median N p95 N" over the cycles; with RUN, each cycle also times
+// fork + exec RUN + wait just before, and "exec_median N" is appended, so
+// the baseline sees the same machine load as the measurement. Waiting is event-driven (an
 // inotify watch on supervise/ wakes it on each rename of status), so the
 // measurer does not steal CPU from what it measures; GAP_MS lets
 // supervise's once-a-second pacing pass.
@@ -114,8 +117,15 @@ int main(int argc, char** argv) {
   if (g_inotify < 0 ||
       inotify_add_watch(g_inotify, (std::string(dir) + "/supervise").c_str(), IN_MOVED_TO | IN_CLOSE_WRITE) < 0)
     return 111;
+  const char* baseline = argc > 6 ? argv[6] : nullptr;
+  std::vector<int64_t> execs;
   for (int i = 0; i < cycles; ++i) {
     nap_us(gap * 1000);
+    if (baseline) {
+      int64_t b0 = now_us();
+      run(baseline, nullptr, nullptr);
+      execs.push_back(now_us() - b0);
+    }
     long old = status_pid();
     if (old <= 0) {
       run(svc, "-u", dir);
@@ -142,6 +152,14 @@ int main(int argc, char** argv) {
       if (!wait_for([](long p) { return p > 0; })) return 111;
     }
   }
-  report(times);
+  if (!baseline) {
+    report(times);
+    return 0;
+  }
+  std::sort(execs.begin(), execs.end());
+  std::sort(times.begin(), times.end());
+  printf("median %lld p95 %lld exec_median %lld\n", (long long)times[times.size() / 2],
+         (long long)times[std::min(times.size() - 1, times.size() * 95 / 100)],
+         (long long)execs[execs.size() / 2]);
   return 0;
 }
