@@ -110,6 +110,32 @@ bool Files::repair() noexcept {
   }
   if (control_r_ >= 0 || control_w_ >= 0) ok = reopen_fifo("supervise/control", control_r_, &control_w_) && ok;
   ok = reopen_fifo("supervise/ok", ok_, nullptr) && ok;
+  if (dnotify_) ok = watch() && ok;  // supervise/ may be a new directory
+  return ok;
+}
+
+namespace {
+
+// Opens dir and asks for SIGIO whenever one of its entries is removed or
+// renamed, for as long as the descriptor stays open.
+bool watch_dir(const char* dir, int& fd) noexcept {
+  close_fd(fd);
+  fd = ::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd == -1) return false;
+  if (::fcntl(fd, F_NOTIFY, DN_DELETE | DN_RENAME | DN_MULTISHOT) == -1) {
+    close_fd(fd);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool Files::watch() noexcept {
+  // "." reports the removal of supervise/ itself; supervise/ that of the
+  // files in it (and our own renames of status.new, which cost one check).
+  bool ok = watch_dir(".", watch_dot_) && watch_dir("supervise", watch_supervise_);
+  if (ok) dnotify_ = true;
   return ok;
 }
 

@@ -2,10 +2,15 @@
 // the control FIFO (held open for reading AND writing, so a reader never
 // sees EOF and poll never spins), the ok FIFO (its open read end is what
 // svok and svstat test for). check() notices when someone has removed or
-// replaced any of them (or supervise/ itself) and recreates them. It is
-// polled (supervise calls it every few seconds) rather than watched with
-// inotify: a tree of a thousand supervise would exhaust the per-user limit
-// on inotify instances.
+// replaced any of them (or supervise/ itself) and recreates them.
+//
+// Removals are noticed through dnotify (fcntl F_NOTIFY on "." and on
+// supervise/, delivered as SIGIO), not by polling and not with inotify:
+// an idle supervise must not wake at all (a tree of a thousand would
+// otherwise spend CPU doing nothing), and a thousand supervise would
+// exhaust the per-user limit on inotify instances, which dnotify does not
+// have. Where dnotify is unavailable, supervise falls back to a periodic
+// check.
 #pragma once
 #include <sys/types.h>
 
@@ -27,6 +32,11 @@ class Files {
   bool repair() noexcept;
   // Stops polling the control descriptor (it is not a FIFO and reads EOF).
   void drop_control() noexcept;
+  // (Re)arms the removal watches on "." and supervise/; SIGIO must be
+  // caught first. false when dnotify is not available (errno set).
+  bool watch() noexcept;
+  // true while both watches are armed: no periodic check is needed.
+  bool watching() const noexcept { return watch_dot_ >= 0 && watch_supervise_ >= 0; }
 
  private:
   bool fifo_current(const char* path, int fd) noexcept;
@@ -37,6 +47,9 @@ class Files {
   int control_r_ = -1;
   int control_w_ = -1;
   int ok_ = -1;
+  int watch_dot_ = -1;
+  int watch_supervise_ = -1;
+  bool dnotify_ = false;  // the first watch() worked: re-arm after repairs
 };
 
 }  // namespace supervise

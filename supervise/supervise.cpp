@@ -9,9 +9,11 @@
 // supervise on the same dir fails); create and open the FIFOs
 // supervise/control and supervise/ok; write supervise/status; start ./run.
 //
-// One poll loop waits on a self-pipe (SIGCHLD), the control FIFO and the
-// machine's timers, plus a slow check that supervise/'s files are intact; Machine (lib/supervise_machine.hpp)
-// decides what each event does. Nothing is allocated after start-up.
+// One poll loop waits on a self-pipe (SIGCHLD, and SIGIO from dnotify when
+// something in supervise/ is removed), the control FIFO and the machine's
+// timers; Machine (lib/supervise_machine.hpp) decides what each event does.
+// An idle supervise does not wake at all. Nothing is allocated after
+// start-up.
 //
 // Exit codes: 0 after svc -x, once ./run has stopped; 100 usage; 111 when
 // start-up fails. Once running, every error is a warning and is retried:
@@ -19,7 +21,8 @@
 // vanished FIFOs when noticed. A child that cannot exec ./run prints
 // "supervise: fatal: unable to start dir/run: ..." and exits 111, and is
 // restarted a second after it was started, as any child would be.
-// Signals: SIGCHLD is caught; the rest keep their dispositions (as 0.76).
+// Signals: SIGCHLD and SIGIO are caught; the rest keep their dispositions
+// (as 0.76).
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -136,8 +139,10 @@ RealEffects g_fx;
 supervise::Machine g_machine(g_fx);
 supervise::Files g_files;
 
-// How often supervise/ is checked for vanished or replaced files, and how
-// soon a failed repair is tried again (ms).
+// supervise/ is checked for vanished or replaced files when dnotify says
+// something there was removed or renamed, and whenever ./run exits. Only
+// without dnotify is it checked every kCheckInterval; a failed repair is
+// tried again after kRepairRetry (ms).
 constexpr int64_t kCheckInterval = 5000;
 constexpr int64_t kRepairRetry = 1000;
 
@@ -198,8 +203,8 @@ int main(int argc, char** argv) {
   if (!lib::SelfPipe::init())
     lib::die_sys(lib::exitcode::temp, {"unable to create pipe for ", g_dir});
   if (!g_fx.init_go()) lib::die_sys(lib::exitcode::temp, {"unable to create pipe for ", g_dir});
-  if (!lib::SelfPipe::catch_signal(SIGCHLD))
-    lib::die_sys(lib::exitcode::temp, {"unable to catch SIGCHLD for ", g_dir});
+  if (!lib::SelfPipe::catch_signal(SIGCHLD) || !lib::SelfPipe::catch_signal(SIGIO))
+    lib::die_sys(lib::exitcode::temp, {"unable to catch signals for ", g_dir});
   if (::chdir(g_dir) == -1) lib::die_sys(lib::exitcode::temp, {"unable to chdir to ", g_dir});
   struct stat st;
   bool normally_up = true;
@@ -216,11 +221,13 @@ int main(int argc, char** argv) {
   g_files.open_ok(g_dir);
   g_machine.begin();
 
-  int64_t check_at = g_fx.now_ms() + kCheckInterval;
+  g_files.watch();  // without dnotify, the periodic check below stands in
+  // When supervise/ is next checked (-1: only on an event).
+  int64_t check_at = g_files.watching() ? -1 : g_fx.now_ms() + kCheckInterval;
   for (;;) {
     if (g_machine.finished()) leave();
     int timeout = g_machine.timeout_ms();
-    {
+    if (check_at >= 0) {
       int64_t left = check_at - g_fx.now_ms();
       int c = left <= 0 ? 0 : int(left);
       if (timeout < 0 || c < timeout) timeout = c;
@@ -233,20 +240,23 @@ int main(int argc, char** argv) {
       ::nanosleep(&ts, nullptr);
       continue;
     }
-    while (lib::SelfPipe::read_signal() != 0) {
-    }
+    bool check_files = false;
+    for (int sig; (sig = lib::SelfPipe::read_signal()) != 0;) check_files = true;
     reap();
     if (g_machine.finished()) leave();
     g_machine.fire_timers();
     if (p[1].revents) read_control();
     if (g_machine.finished()) leave();
-    if (g_fx.now_ms() >= check_at) {
+    if (check_files || (check_at >= 0 && g_fx.now_ms() >= check_at)) {
       bool ok = true;
       if (!g_files.intact()) {
         ok = g_files.repair();
         g_machine.republish();
       }
-      check_at = g_fx.now_ms() + (ok ? kCheckInterval : kRepairRetry);
+      if (!ok)
+        check_at = g_fx.now_ms() + kRepairRetry;
+      else
+        check_at = g_files.watching() ? -1 : g_fx.now_ms() + kCheckInterval;
     }
   }
 }

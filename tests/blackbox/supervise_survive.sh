@@ -31,13 +31,14 @@ mksvc "$d" 'exec sleep 100'
 spawn sp "$BIN/supervise" "$d" 2>"$T/gone.err"
 wait_until 10 sv_up "$d"
 rm "$d/supervise/control"
-ok_if "control FIFO is recreated" wait_until 12 test -p "$d/supervise/control"
+# dnotify reports the removal at once: no waiting for a periodic check.
+ok_if "control FIFO is recreated promptly" wait_until 3 test -p "$d/supervise/control"
 p1=$(sv_pid "$d")
 ctl() { "$P/svc" -t "$d"; }
 check_ours "svc reaches it again" 0 "" "" ctl
 ok_if "and it acts" wait_until 10 sv_pid_is_not "$d" "$p1"
 rm -rf "$d/supervise"
-ok_if "supervise/ is rebuilt" wait_until 12 "$BIN/svok" "$d"
+ok_if "supervise/ is rebuilt promptly" wait_until 3 "$BIN/svok" "$d"
 ok_if "with a status" wait_until 5 sv_up "$d"
 ok_if "lock, control and ok are back" test -f "$d/supervise/lock" -a -p "$d/supervise/control" -a -p "$d/supervise/ok"
 second() { "$P/supervise" "$d"; }
@@ -48,6 +49,24 @@ p2=$(sv_pid "$d")
 ok_if "control works after the rebuild" wait_until 10 sv_pid_is_not "$d" "$p2"
 end_sup "$sp" "$d"
 ok_if "no warnings for a clean repair" test ! -s "$T/gone.err"
+
+# An idle supervise does not wake at all: no periodic checks, so a tree
+# of thousands costs no CPU while nothing happens. Counted as voluntary
+# context switches over a quiet window (each wakeup of poll adds one).
+wakeups() { awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$1/status"; }
+d=$(mktemp -d "$T/idle.XXXXXX")/s
+mksvc "$d" 'exec sleep 100'
+spawn sp "$BIN/supervise" "$d"
+wait_until 10 sv_up "$d"
+sleep 1.5  # past the one-second start pacing
+w1=$(wakeups "$sp")
+sleep 6    # a measuring window longer than any periodic check would be
+w2=$(wakeups "$sp")
+ok_if "an idle supervise does not wake ($((w2 - w1)) wakeups in 6 s)" test "$w2" -eq "$w1"
+# Yet a removal still wakes it: the watch on supervise/ is armed.
+rm "$d/supervise/ok"
+ok_if "and a removal is still noticed" wait_until 3 test -p "$d/supervise/ok"
+end_sup "$sp" "$d"
 
 # Descriptor exhaustion: once running, supervise gets RLIMIT_NOFILE 3, so
 # status.new cannot be opened; it is raised again later.
