@@ -77,12 +77,12 @@ compare tai64nlocal "$T/stamped" "TZ=America/New_York" TZ=America/New_York
 compare tai64nlocal "$T/stamped" "TZ unset (/etc/localtime)" -u TZ
 
 # Start-up: exec on empty input, best of RUNS rounds, ours and the
-# reference alternating. exec_time (tests/helpers) spawns without copying
+# reference alternating. spawn_loop (tests/helpers) spawns without copying
 # a shell, so the program's own start-up dominates; without it, a shell
 # loop (which adds its fork to both).
 exec_us() {
-  if [ -x "${HELPERS:-}/exec_time" ]; then
-    "$HELPERS/exec_time" "$EXECS" "$1"
+  if [ -x "${HELPERS:-}/spawn_loop" ]; then
+    printf '%.0f\n' "$("$HELPERS/spawn_loop" -r 1 "$EXECS" "$1" </dev/null)"
   else
     local i t0 t1
     t0=$(date +%s%N)
