@@ -1,8 +1,8 @@
 // envuidgid account child...
 //
 // Runs child with $UID and $GID set to account's user id and primary group
-// id (looked up through NSS), for programs such as multilog and
-// supervise's children that drop privileges themselves. GID is set before
+// id (looked up as getpwnam would: lib/user.hpp), for programs such as
+// multilog and supervise's children that drop privileges themselves. GID is set before
 // UID, as the reference does, so the environment's order matches 0.76.
 //
 // Exit codes: 100 usage; 111 for an unknown account or a child that cannot

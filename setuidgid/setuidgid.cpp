@@ -2,7 +2,7 @@
 //
 // Runs child as account: sets the group id to the account's primary group,
 // the supplementary group list to that one group alone, and the user id,
-// then runs child. Looks the account up through NSS, as the reference.
+// then runs child. Looks the account up as getpwnam would (lib/user.hpp).
 //
 // Exit codes: 100 usage; 111 for an unknown account, a refused setgid or
 // setuid, or a child that cannot be run. Otherwise child's, since
