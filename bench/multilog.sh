@@ -8,7 +8,9 @@
 # nearly all their time in the fsync before each of 2000 rotations).
 # The log directory is on tmpfs (/dev/shm) when there is one, measuring
 # multilog's own work; the t script is then run once more on the disk
-# under /tmp, where the fsync at each rotation waits for the device.
+# under /tmp, where the fsync at each rotation waits for the device, and
+# again with nothing removed (n1000), separating the disk's cost of
+# removing old files from multilog's.
 # Best wall time of RUNS runs (default 3; the reference runs once).
 # Prints numbers, asserts nothing.
 set -u
@@ -96,4 +98,17 @@ if [ "$FAST" != "$T" ]; then
   ours_disk=$NS
   measure "$RUNS" sh -c 'cat >"$0/o" && exec sync "$0/o"' "$WHERE"
   printf '  %-26s %s (the disk floor: cat/ours %s)\n' "cat > file, then fsync" "$(mbps "$NS")" "$(ratio "$NS" "$ours_disk")"
+  # The same with n large enough that nothing is removed. Removing a file
+  # frees its blocks, and a disk mounted with -o discard (as some VMs'
+  # are) then discards them synchronously: on a single-queue virtual disk
+  # that holds up every write behind it, for both programs alike. This row
+  # shows multilog's own cost on the disk, the one above includes the
+  # disk's cost of the removals that n10 makes.
+  row "t s16777215 n1000" t s16777215 n1000
+  head -c 16777215 "$T/in" >"$T/r" && sync "$T/r"
+  t0=$(date +%s%N)
+  rm -f "$T/r"
+  t1=$(date +%s%N)
+  printf '  %-26s %5.1f ms (%s)\n' "removing a 16 MB file" "$(awk -v ns=$((t1 - t0)) 'BEGIN { print ns / 1e6 }')" \
+    "$(grep -qw discard <(findmnt -no OPTIONS -T "$WHERE" 2>/dev/null) && echo "mounted with discard" || echo "no discard option")"
 fi

@@ -171,9 +171,14 @@ void LogDir::write_to(uint64_t end) noexcept {
   }
 }
 
-// Starts writing current to disk every few megabytes without waiting, so
-// that the fsync at rotation finds little left to do and the disk works
-// while multilog reads.
+// Starts writing current to disk every megabyte without waiting, so that
+// the fsync at rotation finds little left to do and the disk works while
+// multilog reads. Measured on ext4 (bench/multilog.sh, 16 MB files): the
+// fsync then takes about 0.3 ms. Also tried, and no better: 256 KB or
+// 4 MB steps; waiting for the previous step (SYNC_FILE_RANGE_WAIT_BEFORE:
+// 25% slower, the wait moves into the loop); fdatasync instead of fsync
+// (no difference, and the reference uses fsync). What remains on a disk
+// mounted with -o discard is the removal of old files (see reaper.hpp).
 void LogDir::start_writeback() noexcept {
   if (cur_size_ - cur_synced_ < kWritebackChunk) return;
   ::sync_file_range(cur_, off_t(cur_synced_), off_t(cur_size_ - cur_synced_), SYNC_FILE_RANGE_WRITE);
