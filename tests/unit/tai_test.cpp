@@ -34,10 +34,14 @@ TEST_CASE("TAI64N hex parsing accepts 24 hex digits only", "[tai]") {
 }
 
 TEST_CASE("tai64n_now is close to the system clock", "[tai]") {
-  time_t before = ::time(nullptr);
+  // Bracketed with the clock tai64n_now reads: time() uses the kernel's
+  // coarse clock, which can lag CLOCK_REALTIME by a tick across a second.
+  timespec before, after;
+  ::clock_gettime(CLOCK_REALTIME, &before);
   lib::Tai64n t = lib::tai64n_now();
-  time_t after = ::time(nullptr);
-  CHECK(lib::tai64n_unix_sec(t) >= before);
-  CHECK(lib::tai64n_unix_sec(t) <= after);
+  ::clock_gettime(CLOCK_REALTIME, &after);
+  int64_t s = lib::tai64n_unix_sec(t);
+  CHECK((s > before.tv_sec || (s == before.tv_sec && t.nano >= uint32_t(before.tv_nsec))));
+  CHECK((s < after.tv_sec || (s == after.tv_sec && t.nano <= uint32_t(after.tv_nsec))));
   CHECK(t.nano < 1000000000u);
 }
