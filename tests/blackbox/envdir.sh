@@ -1,9 +1,6 @@
 # envdir: usage, every error path, the value rules, and the child's
 # environment byte for byte (order included) against the reference.
 . "$(dirname "$0")/lib.sh"
-# A standard PATH: the PATH search's error ("file does not exist" or
-# "access denied") must not depend on the caller's PATH.
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 U="envdir: usage: envdir dir child
 "

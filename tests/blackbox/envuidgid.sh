@@ -1,9 +1,6 @@
 # envuidgid: usage, unknown accounts, exec errors, and $UID/$GID with the
 # environment's order compared byte for byte against the reference.
 . "$(dirname "$0")/lib.sh"
-# A standard PATH: the PATH search's error ("file does not exist" or
-# "access denied") must not depend on the caller's PATH.
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 U="envuidgid: usage: envuidgid account child
 "

@@ -1,9 +1,6 @@
 # fghack: usage, exec errors, exit status and crashes, the extra pipe
 # descriptors, and waiting for a daemon that backgrounds itself.
 . "$(dirname "$0")/lib.sh"
-# A standard PATH: the PATH search's error ("file does not exist" or
-# "access denied") must not depend on the caller's PATH.
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 check "no arguments is a usage error" 100 "" "fghack: usage: fghack child
 " fghack

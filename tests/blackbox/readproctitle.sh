@@ -1,9 +1,6 @@
 # readproctitle: argument checks, exit codes, and what /proc/PID/cmdline
 # (what ps shows) holds after given input, against the reference.
 . "$(dirname "$0")/lib.sh"
-# A standard PATH: the PATH search's error ("file does not exist" or
-# "access denied") must not depend on the caller's PATH.
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 check "no arguments: exit 100 silently" 100 "" "" readproctitle
 check "last argument shorter than 5 bytes: exit 100" 100 "" "" readproctitle io abcd

@@ -1,9 +1,6 @@
 # setlock: usage, open/lock/exec errors with and without -x, waiting and
 # not waiting on a lock held by another process, and the lock's inheritance.
 . "$(dirname "$0")/lib.sh"
-# A standard PATH: the PATH search's error ("file does not exist" or
-# "access denied") must not depend on the caller's PATH.
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 U="setlock: usage: setlock [ -nNxX ] file program [ arg ... ]
 "

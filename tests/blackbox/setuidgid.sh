@@ -1,9 +1,6 @@
 # setuidgid: usage, unknown accounts, refused setgid/setuid, exec errors,
 # and the child's ids (checked with id) against the reference.
 . "$(dirname "$0")/lib.sh"
-# A standard PATH: the PATH search's error ("file does not exist" or
-# "access denied") must not depend on the caller's PATH.
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 U="setuidgid: usage: setuidgid account child
 "

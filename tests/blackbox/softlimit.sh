@@ -2,9 +2,6 @@
 # child), "=", capping at the hard limit, usage and exec errors; empty and
 # overflowing numbers are usage errors for us (the reference misreads them).
 . "$(dirname "$0")/lib.sh"
-# A standard PATH: the PATH search's error ("file does not exist" or
-# "access denied") must not depend on the caller's PATH.
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 U="softlimit: usage: softlimit [-a allbytes] [-c corebytes] [-d databytes] [-f filebytes] [-l lockbytes] [-m membytes] [-o openfiles] [-p processes] [-r residentbytes] [-s stackbytes] [-t cpusecs] child
 "
