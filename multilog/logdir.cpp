@@ -4,10 +4,10 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/dirents.hpp"
 #include "lib/fd.hpp"
 #include "lib/lock.hpp"
 #include "lib/selfpipe.hpp"
@@ -354,34 +354,14 @@ void LogDir::finish(const char* file, char code) noexcept {
 
 namespace {
 
-struct Dirent64 {
-  uint64_t ino;
-  int64_t off;
-  unsigned short reclen;
-  unsigned char type;
-  char name[1];
-};
-
-// Calls f(name) for each entry of the directory open as fd (from the
-// start). 0, or -1 with errno. No heap: getdents64 into a stack buffer.
+// Calls f(name) for each entry of the directory open as dfd, from the
+// start. 0, or -1 with errno. No heap: getdents64 into a stack buffer.
 template <class F>
 int each_entry(int dfd, F f) {
   lib::Fd fd(::openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid()) return -1;
   alignas(8) char buf[8192];
-  for (;;) {
-    long n = ::syscall(SYS_getdents64, fd.get(), buf, sizeof buf);
-    if (n == -1) {
-      if (errno == EINTR) continue;
-      return -1;
-    }
-    if (n == 0) return 0;
-    for (long i = 0; i < n;) {
-      auto* d = reinterpret_cast<Dirent64*>(buf + i);
-      if (!f(static_cast<const char*>(d->name))) return 0;
-      i += d->reclen;
-    }
-  }
+  return lib::for_each_dirent(fd.get(), buf, sizeof buf, [&](lib::DirEntry e) { return f(e.name); });
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <cstring>
 
 #include "lib/devino_index.hpp"
+#include "lib/dirents.hpp"
 #include "lib/err.hpp"
 #include "lib/num.hpp"
 #include "lib/prepared_exec.hpp"
@@ -282,14 +283,6 @@ bool found(const char* fn, const struct stat& st, int64_t scan_ms) noexcept {
 alignas(8) char g_dents[64 * 1024];
 int g_dirfd = -1;
 
-struct LinuxDirent64 {
-  ino64_t d_ino;
-  off64_t d_off;
-  unsigned short d_reclen;
-  unsigned char d_type;
-  char d_name[];
-};
-
 bool full_scan(int64_t scan_ms) noexcept {
   for (size_t i = 0; i < g_n; ++i) g_svc[i].active = false;
   g_unresolved = 0;
@@ -301,35 +294,29 @@ bool full_scan(int64_t scan_ms) noexcept {
     lib::warn_sys({"unable to read directory"});
     return false;
   }
-  for (;;) {
-    ssize_t got;
-    do got = ::getdents64(dir, g_dents, sizeof g_dents); while (got == -1 && errno == EINTR);
-    if (got == 0) break;
-    if (got < 0) {
-      lib::warn_sys({"unable to read directory"});
-      return false;
+  int r = lib::for_each_dirent(dir, g_dents, sizeof g_dents, [&](lib::DirEntry e) {
+    const char* fn = e.name;
+    if (fn[0] == '.') return true;
+    // An entry the directory itself says is a file, fifo, socket or
+    // device cannot be a service directory; stat would only confirm it.
+    unsigned char t = e.type;
+    if (t != DT_DIR && t != DT_LNK && t != DT_UNKNOWN) return true;
+    struct stat st;
+    if (::stat(fn, &st) == -1) {
+      lib::warn_sys({"unable to stat ", fn});
+      ++g_unresolved;
+      return true;
     }
-    for (ssize_t off = 0; off < got;) {
-      const auto* d = reinterpret_cast<const LinuxDirent64*>(g_dents + off);
-      off += d->d_reclen;
-      const char* fn = d->d_name;
-      if (fn[0] == '.') continue;
-      // An entry the directory itself says is a file, fifo, socket or
-      // device cannot be a service directory; stat would only confirm it.
-      unsigned char t = d->d_type;
-      if (t != DT_DIR && t != DT_LNK && t != DT_UNKNOWN) continue;
-      struct stat st;
-      if (::stat(fn, &st) == -1) {
-        lib::warn_sys({"unable to stat ", fn});
-        ++g_unresolved;
-        continue;
-      }
-      if (!S_ISDIR(st.st_mode)) {
-        if (t != DT_DIR) ++g_unresolved;
-        continue;
-      }
-      if (!found(fn, st, scan_ms)) ++g_unresolved;
+    if (!S_ISDIR(st.st_mode)) {
+      if (t != DT_DIR) ++g_unresolved;
+      return true;
     }
+    if (!found(fn, st, scan_ms)) ++g_unresolved;
+    return true;
+  });
+  if (r == -1) {
+    lib::warn_sys({"unable to read directory"});
+    return false;
   }
   return true;
 }
