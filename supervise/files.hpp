@@ -1,8 +1,8 @@
 // The descriptors supervise keeps on its supervise/ directory: the lock,
 // the control FIFO (held open for reading AND writing, so a reader never
 // sees EOF and poll never spins), the ok FIFO (its open read end is what
-// svok and svstat test for). check() notices when someone has removed or
-// replaced any of them (or supervise/ itself) and recreates them.
+// svok and svstat test for). intact() notices when someone has removed or
+// replaced any of them (or supervise/ itself) and repair() recreates them.
 //
 // Removals are noticed through dnotify (fcntl F_NOTIFY on "." and on
 // supervise/, delivered as SIGIO), not by polling and not with inotify:
