@@ -24,7 +24,7 @@ else
   BINDIR   := bin
   # Static: these programs are exec'd constantly from scripts, and a static
   # binary starts in about 60% of the time of a dynamically linked one.
-  # (Account lookups still reach every NSS source: see lib/user.hpp.)
+  # (Account lookups still reach every NSS source: see setuidgid/user.hpp.)
   STATIC   := -static
 endif
 
@@ -81,7 +81,18 @@ $(BINDIR)/$(notdir $(1)): $(1).sh
 endef
 $(foreach p,$(SH_PROGRAMS),$(eval $(call sh_program,$(p))))
 
-$(UNIT_BIN): $(UNIT_OBJS) $(LIBA)
+# Each program folder's own modules (not its mains), as an archive the unit
+# tests link: a module one program uses lives in that program's folder.
+PROGRAM_DIRS := $(sort $(patsubst %/,%,$(dir $(ALL_PROGRAMS))))
+FOLDER_LIBS  := $(foreach d,$(PROGRAM_DIRS),$(if $(call folder_objs,$(d)),$(OBJDIR)/$(d)/lib$(d).a))
+define folder_lib
+$(OBJDIR)/$(1)/lib$(1).a: $(call folder_objs,$(1))
+	@rm -f $$@
+	$(AR) rcs $$@ $$^
+endef
+$(foreach d,$(PROGRAM_DIRS),$(if $(call folder_objs,$(d)),$(eval $(call folder_lib,$(d)))))
+
+$(UNIT_BIN): $(UNIT_OBJS) $(FOLDER_LIBS) $(LIBA)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDFLAGS) -lpthread
 
 $(OBJDIR)/helpers/%: tests/helpers/%.cpp $(LIBA)

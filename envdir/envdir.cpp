@@ -16,7 +16,7 @@
 
 #include <string>
 
-#include "lib/envfile.hpp"
+#include "envdir/envfile.hpp"
 #include "lib/err.hpp"
 #include "lib/exec.hpp"
 #include "lib/fd.hpp"
@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
       env.unset(d->d_name);
       continue;
     }
-    size_t len = lib::envfile_value(buf.data(), buf.size());
+    size_t len = envdir::envfile_value(buf.data(), buf.size());
     env.set(d->d_name, std::string_view(buf.data(), len));
     buf.resize(len);
     buf.push_back('\0');  // the reference's buffer keeps its terminator

@@ -71,7 +71,7 @@ int fd_move(int to, int from) noexcept {
 
 // ---- start-up: the reference's restart()
 
-void LogDir::start(const lib::LogDirSpec& spec, size_t buffer) {
+void LogDir::start(const multilog::LogDirSpec& spec, size_t buffer) {
   dir_ = spec.path;
   processor_ = spec.processor;
   size_ = spec.size;
@@ -97,7 +97,7 @@ void LogDir::start(const lib::LogDirSpec& spec, size_t buffer) {
     if (::fchmod(cur_, 0644) == -1) lib::die_sys(temp, {"unable to set mode of ", dir_, "/current"});
     bytes = uint64_t(st.st_size);
     cur_size_ = cur_synced_ = bytes;
-    model_ = lib::RotationModel(this, size_, bytes, 0);
+    model_ = multilog::RotationModel(this, size_, bytes, 0);
     return;
   }
 
@@ -125,7 +125,7 @@ void LogDir::start(const lib::LogDirSpec& spec, size_t buffer) {
   cur_ = ::openat(dfd_, "current", kAppend, 0600);
   if (cur_ == -1) lib::die_sys(temp, {"unable to write to ", dir_, "/current"});
   if (::fchmod(cur_, 0644) == -1) lib::die_sys(temp, {"unable to set mode of ", dir_, "/current"});
-  model_ = lib::RotationModel(this, size_, 0, 0);
+  model_ = multilog::RotationModel(this, size_, 0, 0);
 }
 
 // ---- output

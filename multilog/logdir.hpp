@@ -9,8 +9,8 @@
 #include <ctime>
 
 #include "lib/err.hpp"
-#include "lib/logscript.hpp"
-#include "lib/rotation.hpp"
+#include "multilog/logscript.hpp"
+#include "multilog/rotation.hpp"
 
 namespace multilog {
 
@@ -33,7 +33,7 @@ class Pauser {
   bool warned_ = false;
 };
 
-class LogDir final : public lib::RotationSink {
+class LogDir final : public multilog::RotationSink {
  public:
   LogDir() = default;
   LogDir(const LogDir&) = delete;
@@ -42,7 +42,7 @@ class LogDir final : public lib::RotationSink {
 
   // Opens, locks and recovers the directory as the reference's start-up
   // does; exits 111 with a message on failure. buffer: output capacity.
-  void start(const lib::LogDirSpec& spec, size_t buffer);
+  void start(const multilog::LogDirSpec& spec, size_t buffer);
 
   bool selected = false;  // the current line goes here
 
@@ -59,7 +59,7 @@ class LogDir final : public lib::RotationSink {
   // The rest of a long line, n bytes read from input offset in_off.
   void append_tail(const char* p, size_t n, uint64_t in_off) noexcept;
 
-  lib::RotationModel& model() noexcept { return model_; }
+  multilog::RotationModel& model() noexcept { return model_; }
 
   // Writes to disk what can be written now (all complete lines, normally).
   void write_safe() noexcept { write_to(model_.safe_end()); }
@@ -93,7 +93,7 @@ class LogDir final : public lib::RotationSink {
   size_t cap_ = 0, len_ = 0;
   uint64_t base_ = 0, real_ = 0;
   uint64_t cur_size_ = 0, cur_synced_ = 0;  // bytes in current; how many were sent to disk
-  lib::RotationModel model_{this, lib::kLogSizeDefault, 0, 0};
+  multilog::RotationModel model_{this, multilog::kLogSizeDefault, 0, 0};
 };
 
 }  // namespace multilog

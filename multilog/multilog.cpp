@@ -7,7 +7,7 @@
 // processor over (!command). A first argument t prefixes each line with
 // its TAI64N arrival time. The syntax, files and output are those of
 // daemontools 0.76 multilog, down to where current is rotated (see
-// lib/rotation.hpp); see man/multilog.8.
+// multilog/rotation.hpp); see man/multilog.8.
 //
 // Beyond the reference: everything a read brought in is on disk (minus a
 // line not yet complete) before the next read, so a SIGKILL loses no line
@@ -32,8 +32,8 @@
 
 #include "lib/err.hpp"
 #include "lib/fd.hpp"
-#include "lib/logscript.hpp"
-#include "lib/pattern.hpp"
+#include "multilog/logscript.hpp"
+#include "multilog/pattern.hpp"
 #include "lib/selfpipe.hpp"
 #include "lib/tai.hpp"
 #include "multilog/logdir.hpp"
@@ -53,7 +53,7 @@ constexpr size_t kErrBuf = 64 * 1024;
 
 class Logger {
  public:
-  explicit Logger(lib::LogScript s) : script_(std::move(s)) {}
+  explicit Logger(multilog::LogScript s) : script_(std::move(s)) {}
   void start();
   void run();
 
@@ -71,7 +71,7 @@ class Logger {
   void flush_err();
   void write_status(size_t k);
 
-  lib::LogScript script_;
+  multilog::LogScript script_;
   std::unique_ptr<LogDir[]> dirs_;
   size_t ndirs_ = 0;
   std::vector<int> status_fd_;
@@ -111,8 +111,8 @@ void Logger::start() {
     dirs_[j].start(script_.dirs[j], kOutBuf);
     dirs_[j].selected = true;
   }
-  for (const lib::LogAction& a : script_.actions)
-    if (a.kind != lib::LogActionKind::dir) plain_ = false;
+  for (const multilog::LogAction& a : script_.actions)
+    if (a.kind != multilog::LogActionKind::dir) plain_ = false;
 
   in_.reset(new char[kInBuf]);
   err_.reset(new char[kErrBuf]);
@@ -151,15 +151,15 @@ void Logger::head_done(const char* pre, size_t plen, const char* c, size_t clen,
 // Runs the script's actions over a line (its first 1000 bytes).
 void Logger::select(const char* line, size_t len) {
   bool sel = true;
-  for (const lib::LogAction& a : script_.actions) {
+  for (const multilog::LogAction& a : script_.actions) {
     switch (a.kind) {
-      case lib::LogActionKind::plus:
-        if (!sel && lib::pattern_match(a.arg, line, len)) sel = true;
+      case multilog::LogActionKind::plus:
+        if (!sel && multilog::pattern_match(a.arg, line, len)) sel = true;
         break;
-      case lib::LogActionKind::minus:
-        if (sel && lib::pattern_match(a.arg, line, len)) sel = false;
+      case multilog::LogActionKind::minus:
+        if (sel && multilog::pattern_match(a.arg, line, len)) sel = false;
         break;
-      case lib::LogActionKind::stderr_copy:
+      case multilog::LogActionKind::stderr_copy:
         if (sel) {
           if (errlen_ + 205 > kErrBuf) flush_err();
           size_t k = len > 200 ? 200 : len;
@@ -172,7 +172,7 @@ void Logger::select(const char* line, size_t len) {
           err_[errlen_++] = '\n';
         }
         break;
-      case lib::LogActionKind::status_file:
+      case multilog::LogActionKind::status_file:
         if (sel) {
           std::memcpy(status_line_.get() + size_t(a.index) * (kLineMax + 1), line, len);
           std::memset(status_line_.get() + size_t(a.index) * (kLineMax + 1) + len, '\n',
@@ -180,7 +180,7 @@ void Logger::select(const char* line, size_t len) {
           status_dirty_[size_t(a.index)] = 1;
         }
         break;
-      case lib::LogActionKind::dir:
+      case multilog::LogActionKind::dir:
         dirs_[size_t(a.index)].selected = sel;
         break;
     }
@@ -361,7 +361,7 @@ int main(int argc, char** argv) {
       !lib::SelfPipe::catch_signal(SIGALRM))
     lib::die_sys(temp, {"unable to set up signals"});
   multilog::reaper_start();  // without it, files are simply freed in line
-  Logger logger(lib::parse_log_script(argc - 1, argv + 1));
+  Logger logger(multilog::parse_log_script(argc - 1, argv + 1));
   logger.start();
   logger.run();
   ::_exit(0);

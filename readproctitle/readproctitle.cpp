@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "lib/fd.hpp"
-#include "lib/proctitle.hpp"
+#include "readproctitle/proctitle.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 2) ::_exit(100);
@@ -26,6 +26,6 @@ int main(int argc, char** argv) {
     ssize_t r = lib::fd_read(0, buf, sizeof buf);
     if (r == 0) ::_exit(0);
     if (r < 0) ::_exit(111);
-    lib::title_push(title + 3, len - 3, buf, size_t(r));
+    readproctitle::title_push(title + 3, len - 3, buf, size_t(r));
   }
 }

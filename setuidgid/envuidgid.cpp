@@ -1,7 +1,7 @@
 // envuidgid account child...
 //
 // Runs child with $UID and $GID set to account's user id and primary group
-// id (looked up as getpwnam would: lib/user.hpp), for programs such as
+// id (looked up as getpwnam would: setuidgid/user.hpp), for programs such as
 // multilog and supervise's children that drop privileges themselves. GID is set before
 // UID, as the reference does, so the environment's order matches 0.76.
 //
@@ -10,14 +10,14 @@
 #include "lib/err.hpp"
 #include "lib/exec.hpp"
 #include "lib/num.hpp"
-#include "lib/user.hpp"
+#include "setuidgid/user.hpp"
 
 int main(int argc, char** argv) {
   lib::set_prog("envuidgid");
   if (argc < 3) lib::die_usage("envuidgid account child");
   const char* name = argv[1];
-  lib::Account acct;
-  if (!lib::lookup_account(name, acct)) lib::die(lib::exitcode::temp, {"unknown account ", name});
+  setuidgid::Account acct;
+  if (!setuidgid::lookup_account(name, acct)) lib::die(lib::exitcode::temp, {"unknown account ", name});
   char gid[20], uid[20];
   lib::EnvEdit env;
   env.set("GID", std::string_view(gid, lib::format_u64(gid, acct.gid)));

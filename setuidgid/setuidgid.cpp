@@ -2,7 +2,7 @@
 //
 // Runs child as account: sets the group id to the account's primary group,
 // the supplementary group list to that one group alone, and the user id,
-// then runs child. Looks the account up as getpwnam would (lib/user.hpp).
+// then runs child. Looks the account up as getpwnam would (setuidgid/user.hpp).
 //
 // Exit codes: 100 usage; 111 for an unknown account, a refused setgid or
 // setuid, or a child that cannot be run. Otherwise child's, since
@@ -12,7 +12,7 @@
 
 #include "lib/err.hpp"
 #include "lib/exec.hpp"
-#include "lib/user.hpp"
+#include "setuidgid/user.hpp"
 
 extern char** environ;
 
@@ -20,8 +20,8 @@ int main(int argc, char** argv) {
   lib::set_prog("setuidgid");
   if (argc < 3) lib::die_usage("setuidgid account child");
   const char* name = argv[1];
-  lib::Account acct;
-  if (!lib::lookup_account(name, acct)) lib::die(lib::exitcode::temp, {"unknown account ", name});
+  setuidgid::Account acct;
+  if (!setuidgid::lookup_account(name, acct)) lib::die(lib::exitcode::temp, {"unknown account ", name});
   // Groups first: once the uid is dropped, they can no longer be changed.
   if (::setgroups(1, &acct.gid) == -1 || ::setgid(acct.gid) == -1)
     lib::die_sys(lib::exitcode::temp, {"unable to setgid"});

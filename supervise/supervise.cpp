@@ -11,7 +11,7 @@
 //
 // One poll loop waits on a self-pipe (SIGCHLD, and SIGIO from dnotify when
 // something in supervise/ is removed), the control FIFO and the machine's
-// timers; Machine (lib/supervise_machine.hpp) decides what each event does.
+// timers; Machine (supervise/machine.hpp) decides what each event does.
 // An idle supervise does not wake at all. Nothing is allocated after
 // start-up.
 //
@@ -38,7 +38,7 @@
 #include "lib/selfpipe.hpp"
 #include "lib/status.hpp"
 #include "supervise/files.hpp"
-#include "lib/supervise_machine.hpp"
+#include "supervise/machine.hpp"
 
 extern char** environ;
 

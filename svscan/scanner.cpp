@@ -16,11 +16,11 @@
 
 #include <cstring>
 
-#include "lib/devino_index.hpp"
+#include "svscan/devino_index.hpp"
 #include "lib/dirents.hpp"
 #include "lib/err.hpp"
 #include "lib/num.hpp"
-#include "lib/prepared_exec.hpp"
+#include "svscan/prepared_exec.hpp"
 #include "lib/selfpipe.hpp"
 
 extern char** environ;
@@ -60,8 +60,8 @@ struct Service {
 
 Service* g_svc = nullptr;
 size_t g_n = 0, g_cap = 0;
-lib::DevInoIndex g_index;
-lib::PreparedExec g_supervise;
+svscan::DevInoIndex g_index;
+svscan::PreparedExec g_supervise;
 sigset_t g_orig_mask;
 rlimit g_orig_nofile;
 bool g_nofile_raised = false;

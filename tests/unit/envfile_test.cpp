@@ -1,10 +1,10 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "lib/envfile.hpp"
+#include "envdir/envfile.hpp"
 
 static std::string value_of(std::string s) {
-  size_t n = lib::envfile_value(s.data(), s.size());
+  size_t n = envdir::envfile_value(s.data(), s.size());
   return s.substr(0, n);
 }
 

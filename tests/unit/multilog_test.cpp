@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "lib/logscript.hpp"
-#include "lib/pattern.hpp"
-#include "lib/rotation.hpp"
+#include "multilog/logscript.hpp"
+#include "multilog/pattern.hpp"
+#include "multilog/rotation.hpp"
 
 namespace {
-bool m(const char* pat, const std::string& s) { return lib::pattern_match(pat, s.data(), s.size()); }
+bool m(const char* pat, const std::string& s) { return multilog::pattern_match(pat, s.data(), s.size()); }
 }  // namespace
 
 TEST_CASE("patterns: literal text must match the whole line", "[multilog][pattern]") {
@@ -47,18 +47,18 @@ TEST_CASE("patterns: a star stops at the FIRST next pattern character", "[multil
 
 TEST_CASE("patterns: bytes are bytes", "[multilog][pattern]") {
   std::string s("a\0b", 3);
-  CHECK(lib::pattern_match("a*", s.data(), s.size()));
+  CHECK(multilog::pattern_match("a*", s.data(), s.size()));
   CHECK(m("\xff*", "\xff\xfe"));
 }
 
 namespace {
-lib::LogScript parse(std::vector<std::string> args) {
+multilog::LogScript parse(std::vector<std::string> args) {
   static std::vector<std::string> keep;
   keep = std::move(args);
   static std::vector<char*> argv;
   argv.clear();
   for (auto& a : keep) argv.push_back(a.data());
-  return lib::parse_log_script(int(argv.size()), argv.data());
+  return multilog::parse_log_script(int(argv.size()), argv.data());
 }
 }  // namespace
 
@@ -98,16 +98,16 @@ TEST_CASE("script: t counts only first; settings apply to later directories", "[
 TEST_CASE("script: actions in order, unknown arguments ignored", "[multilog][script]") {
   auto s = parse({"-*", "xyz", "+*err*", "e", "=st", "./a", "9", "estuff", "/b"});
   REQUIRE(s.actions.size() == 7);
-  CHECK(s.actions[0].kind == lib::LogActionKind::minus);
+  CHECK(s.actions[0].kind == multilog::LogActionKind::minus);
   CHECK(std::string(s.actions[0].arg) == "*");
-  CHECK(s.actions[1].kind == lib::LogActionKind::plus);
-  CHECK(s.actions[2].kind == lib::LogActionKind::stderr_copy);
-  CHECK(s.actions[3].kind == lib::LogActionKind::status_file);
+  CHECK(s.actions[1].kind == multilog::LogActionKind::plus);
+  CHECK(s.actions[2].kind == multilog::LogActionKind::stderr_copy);
+  CHECK(s.actions[3].kind == multilog::LogActionKind::status_file);
   CHECK(std::string(s.actions[3].arg) == "st");
-  CHECK(s.actions[4].kind == lib::LogActionKind::dir);
+  CHECK(s.actions[4].kind == multilog::LogActionKind::dir);
   CHECK(s.actions[4].index == 0);
-  CHECK(s.actions[5].kind == lib::LogActionKind::stderr_copy);  // any "e..." is e
-  CHECK(s.actions[6].kind == lib::LogActionKind::dir);
+  CHECK(s.actions[5].kind == multilog::LogActionKind::stderr_copy);  // any "e..." is e
+  CHECK(s.actions[6].kind == multilog::LogActionKind::dir);
   CHECK(s.actions[6].index == 1);
   CHECK(s.dirs.size() == 2);
   CHECK(s.status_files.size() == 1);
@@ -215,14 +215,14 @@ struct Replay {
 };
 
 // The model driven the way multilog drives it.
-struct Modelled : lib::RotationSink {
+struct Modelled : multilog::RotationSink {
   std::string out;
   std::vector<uint64_t> rotations;
   const char* stream_data(uint64_t pos) noexcept override { return out.data() + pos; }
   void rotate_at(uint64_t pos) noexcept override { rotations.push_back(pos); }
 
   void run(uint64_t size, const std::string& in) {
-    lib::RotationModel model(this, size, 0, 0);
+    multilog::RotationModel model(this, size, 0, 0);
     size_t p = 0;
     while (p < in.size()) {
       size_t nl = in.find('\n', p);
@@ -289,7 +289,7 @@ TEST_CASE("rotation model: rotates exactly where the reference does", "[multilog
 
 TEST_CASE("rotation model: SIGALRM rotates a non-empty current only", "[multilog][rotation]") {
   Modelled s;
-  lib::RotationModel model(&s, 4096, 0, 0);
+  multilog::RotationModel model(&s, 4096, 0, 0);
   CHECK_FALSE(model.force_rotate());
   s.out = "abc\n";
   model.put(3, 3);
@@ -304,7 +304,7 @@ TEST_CASE("rotation model: a finished current of size bytes rotates before the n
           "[multilog][rotation]") {
   Modelled s;
   s.out = "x\n";
-  lib::RotationModel model(&s, 4096, 5000, 0);  // left bigger by a run with a larger s
+  multilog::RotationModel model(&s, 4096, 5000, 0);  // left bigger by a run with a larger s
   model.put(1, 0);
   model.put_byte(1);
   model.flush();

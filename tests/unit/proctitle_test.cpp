@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "lib/proctitle.hpp"
+#include "readproctitle/proctitle.hpp"
 
 namespace {
 
@@ -15,7 +15,7 @@ void push_slow(std::string& w, const std::string& data) {
 }
 
 std::string push_fast(std::string w, const std::string& data) {
-  lib::title_push(w.data(), w.size(), data.data(), data.size());
+  readproctitle::title_push(w.data(), w.size(), data.data(), data.size());
   return w;
 }
 

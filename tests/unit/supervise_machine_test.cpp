@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "lib/status.hpp"
-#include "lib/supervise_machine.hpp"
+#include "supervise/machine.hpp"
 
 using supervise::Event;
 using supervise::Machine;

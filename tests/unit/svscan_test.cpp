@@ -1,4 +1,4 @@
-// lib/devino_index and lib/prepared_exec: svscan's table index and its
+// svscan/devino_index and svscan/prepared_exec: svscan's table index and its
 // allocation-free PATH search.
 #include <errno.h>
 #include <sys/stat.h>
@@ -6,12 +6,12 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "lib/devino_index.hpp"
-#include "lib/prepared_exec.hpp"
+#include "svscan/devino_index.hpp"
+#include "svscan/prepared_exec.hpp"
 #include "support.hpp"
 
 TEST_CASE("DevInoIndex finds what was inserted, by device and inode", "[devino]") {
-  lib::DevInoIndex idx;
+  svscan::DevInoIndex idx;
   CHECK(idx.find(1, 1) == -1);
   REQUIRE(idx.reserve(1000));
   CHECK(idx.capacity() >= 1000);
@@ -26,7 +26,7 @@ TEST_CASE("DevInoIndex finds what was inserted, by device and inode", "[devino]"
 }
 
 TEST_CASE("DevInoIndex refuses to fill beyond half its slots", "[devino]") {
-  lib::DevInoIndex idx;
+  svscan::DevInoIndex idx;
   REQUIRE(idx.reserve(4));
   size_t ok = 0;
   for (int i = 0; i < 100; ++i) ok += idx.insert(1, ino_t(i), i);
@@ -35,7 +35,7 @@ TEST_CASE("DevInoIndex refuses to fill beyond half its slots", "[devino]") {
 }
 
 TEST_CASE("PreparedExec expands PATH as daemontools does", "[exec]") {
-  lib::PreparedExec pe;
+  svscan::PreparedExec pe;
   REQUIRE(pe.prepare("supervise", "/a:/b/c::/d"));
   REQUIRE(pe.size() == 4);
   CHECK(std::string(pe.candidate(0)) == "/a/supervise");
@@ -54,7 +54,7 @@ TEST_CASE("PreparedExec expands PATH as daemontools does", "[exec]") {
 TEST_CASE("PreparedExec runs the first candidate that exists", "[exec]") {
   test::TempDir d;
   auto r = test::run_child([&] {
-    lib::PreparedExec pe;
+    svscan::PreparedExec pe;
     std::string path = d.path() + "/none:/bin";
     if (!pe.prepare("echo", path.c_str())) ::_exit(2);
     char a0[] = "echo", a1[] = "found";
@@ -76,7 +76,7 @@ TEST_CASE("PreparedExec reports the error daemontools would", "[exec]") {
   ::fputs("#!/bin/sh\n", f);
   ::fclose(f);
   ::chmod(noexec.c_str(), 0644);
-  lib::PreparedExec pe;
+  svscan::PreparedExec pe;
   std::string path = d.path() + ":" + d.path() + "/missing";
   REQUIRE(pe.prepare("prog", path.c_str()));
   char a0[] = "prog";

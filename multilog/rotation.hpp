@@ -24,7 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace lib {
+namespace multilog {
 
 class RotationSink {
  public:
@@ -111,4 +111,4 @@ class RotationModel {
   uint64_t epoch_ = 0;
 };
 
-}  // namespace lib
+}  // namespace multilog

@@ -9,9 +9,9 @@
 #pragma once
 #include <cstddef>
 
-namespace lib {
+namespace multilog {
 
 // True if pattern (NUL-terminated) matches all of buf[0, len).
 bool pattern_match(const char* pattern, const char* buf, size_t len) noexcept;
 
-}  // namespace lib
+}  // namespace multilog

@@ -1,4 +1,4 @@
-#include "lib/supervise_machine.hpp"
+#include "supervise/machine.hpp"
 
 #include <errno.h>
 #include <signal.h>

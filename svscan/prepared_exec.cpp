@@ -1,4 +1,4 @@
-#include "lib/prepared_exec.hpp"
+#include "svscan/prepared_exec.hpp"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 
 #include <cstring>
 
-namespace lib {
+namespace svscan {
 
 PreparedExec::~PreparedExec() {
   ::free(storage_);
@@ -74,4 +74,4 @@ void PreparedExec::exec(char* const argv[], char* const envp[]) const noexcept {
   errno = saved ? saved : ENOENT;
 }
 
-}  // namespace lib
+}  // namespace svscan

@@ -13,7 +13,7 @@
 
 #include <string_view>
 
-namespace lib {
+namespace setuidgid {
 
 struct Account {
   uid_t uid;
@@ -36,4 +36,4 @@ bool passwd_files_first(std::string_view nsswitch) noexcept;
 // account.
 bool lookup_with_getent(const char* getent, const char* name, Account& out) noexcept;
 
-}  // namespace lib
+}  // namespace setuidgid

@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace lib {
+namespace multilog {
 
 enum class LogActionKind : char { plus, minus, stderr_copy, status_file, dir };
 
@@ -46,4 +46,4 @@ constexpr uint64_t kLogNumMin = 2, kLogNumDefault = 10;
 // Reads args[0, n). Allocates (call at start-up).
 LogScript parse_log_script(int n, char* const* args);
 
-}  // namespace lib
+}  // namespace multilog

@@ -1,4 +1,4 @@
-#include "lib/user.hpp"
+#include "setuidgid/user.hpp"
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -11,14 +11,14 @@
 
 extern char** environ;
 
-namespace lib {
+namespace setuidgid {
 namespace {
 
 // Reads all of fd (at most limit bytes) into out. false on a read error.
 bool slurp(int fd, std::string& out, size_t limit) {
   char buf[8192];
   for (;;) {
-    ssize_t r = fd_read(fd, buf, sizeof buf);
+    ssize_t r = lib::fd_read(fd, buf, sizeof buf);
     if (r < 0) return false;
     if (r == 0) return true;
     out.append(buf, size_t(r));
@@ -27,7 +27,7 @@ bool slurp(int fd, std::string& out, size_t limit) {
 }
 
 bool read_file(const char* path, std::string& out) {
-  Fd fd(::open(path, O_RDONLY | O_CLOEXEC));
+  lib::Fd fd(::open(path, O_RDONLY | O_CLOEXEC));
   return fd.valid() && slurp(fd.get(), out, size_t(64) << 20);
 }
 
@@ -40,7 +40,7 @@ std::string_view next_field(std::string_view& line) noexcept {
 
 bool id_field(std::string_view f, uint32_t& out) noexcept {
   uint64_t v;
-  if (!parse_u64(f, v) || v > UINT32_MAX) return false;
+  if (!lib::parse_u64(f, v) || v > UINT32_MAX) return false;
   out = uint32_t(v);
   return true;
 }
@@ -134,4 +134,4 @@ bool lookup_account(const char* name, Account& out) noexcept {
   return false;
 }
 
-}  // namespace lib
+}  // namespace setuidgid

@@ -1,8 +1,8 @@
-#include "lib/pattern.hpp"
+#include "multilog/pattern.hpp"
 
 #include <cstring>
 
-namespace lib {
+namespace multilog {
 
 bool pattern_match(const char* pattern, const char* buf, size_t len) noexcept {
   for (;;) {
@@ -26,4 +26,4 @@ bool pattern_match(const char* pattern, const char* buf, size_t len) noexcept {
   }
 }
 
-}  // namespace lib
+}  // namespace multilog

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-namespace lib {
+namespace svscan {
 
 class DevInoIndex {
  public:
@@ -43,4 +43,4 @@ class DevInoIndex {
   size_t used_ = 0;
 };
 
-}  // namespace lib
+}  // namespace svscan

@@ -1,8 +1,8 @@
-#include "lib/rotation.hpp"
+#include "multilog/rotation.hpp"
 
 #include <cstring>
 
-namespace lib {
+namespace multilog {
 
 void RotationModel::put_bytes(uint64_t n, uint64_t in_off) noexcept {
   while (n) {
@@ -62,4 +62,4 @@ uint64_t RotationModel::safe_end() noexcept {
   return wpos_ + n;
 }
 
-}  // namespace lib
+}  // namespace multilog

@@ -1,4 +1,4 @@
-#include "lib/local_time.hpp"
+#include "tai64n/local_time.hpp"
 
 #include <time.h>
 
@@ -6,7 +6,7 @@
 
 #include "lib/num.hpp"
 
-namespace lib {
+namespace tai64n {
 namespace {
 
 // "00" .. "99", for two digits at a time.
@@ -34,7 +34,7 @@ size_t LocalTimeText::format(int64_t unix_sec, uint32_t nano, char* out) noexcep
     if (!::localtime_r(&t, &tm)) return 0;
     // 0.76 computes 1900 + tm_year in int, then casts to unsigned long.
     int year = int(unsigned(tm.tm_year) + 1900u);
-    size_t n = format_u64(prefix_, uint64_t(int64_t(year)));
+    size_t n = lib::format_u64(prefix_, uint64_t(int64_t(year)));
     // Two digits, zero-padded (tm_sec is 60 on a leap second in a
     // "right/" zone, which still fits); anything longer is printed in full.
     const int fields[5] = {tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec};
@@ -45,7 +45,7 @@ size_t LocalTimeText::format(int64_t unix_sec, uint32_t nano, char* out) noexcep
         put2(prefix_ + n, unsigned(fields[i]));
         n += 2;
       } else {
-        n += format_u64(prefix_ + n, unsigned(fields[i]));
+        n += lib::format_u64(prefix_ + n, unsigned(fields[i]));
       }
     }
     len_ = n;
@@ -64,7 +64,7 @@ size_t LocalTimeText::format(int64_t unix_sec, uint32_t nano, char* out) noexcep
     put2(out + n + 7, nano % 100);
     return n + 9;
   }
-  return n + format_u64(out + n, nano);  // ten digits
+  return n + lib::format_u64(out + n, nano);  // ten digits
 }
 
-}  // namespace lib
+}  // namespace tai64n

@@ -9,7 +9,7 @@
 // EISDIR are remembered and the search goes on, any other error stops it.
 #pragma once
 
-namespace lib {
+namespace svscan {
 
 class PreparedExec {
  public:
@@ -38,4 +38,4 @@ class PreparedExec {
   int n_ = 0;
 };
 
-}  // namespace lib
+}  // namespace svscan

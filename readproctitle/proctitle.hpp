@@ -2,7 +2,7 @@
 #pragma once
 #include <cstddef>
 
-namespace lib {
+namespace readproctitle {
 
 // Appends the non-NUL bytes of data[0..n) to window[0..size), which always
 // keeps its size: old bytes shift out on the left, new ones come in on the
@@ -10,4 +10,4 @@ namespace lib {
 // time, in one pass.
 void title_push(char* window, size_t size, const char* data, size_t n) noexcept;
 
-}  // namespace lib
+}  // namespace readproctitle

@@ -1,8 +1,8 @@
-#include "lib/envfile.hpp"
+#include "envdir/envfile.hpp"
 
 #include <cstring>
 
-namespace lib {
+namespace envdir {
 
 size_t envfile_value(char* buf, size_t len) noexcept {
   if (const void* nl = std::memchr(buf, '\n', len)) len = size_t(static_cast<char*>(const_cast<void*>(nl)) - buf);
@@ -12,4 +12,4 @@ size_t envfile_value(char* buf, size_t len) noexcept {
   return len;
 }
 
-}  // namespace lib
+}  // namespace envdir

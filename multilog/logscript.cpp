@@ -1,10 +1,10 @@
-#include "lib/logscript.hpp"
+#include "multilog/logscript.hpp"
 
 #include <cstring>
 
 #include "lib/num.hpp"
 
-namespace lib {
+namespace multilog {
 
 LogScript parse_log_script(int n, char* const* args) {
   LogScript s;
@@ -16,11 +16,11 @@ LogScript parse_log_script(int n, char* const* args) {
     unsigned long v = 0;
     switch (a[0]) {
       case 's':
-        scan_ulong(a + 1, v);
+        lib::scan_ulong(a + 1, v);
         size = v < kLogSizeMin ? kLogSizeMin : v > kLogSizeMax ? kLogSizeMax : v;
         break;
       case 'n':
-        scan_ulong(a + 1, v);
+        lib::scan_ulong(a + 1, v);
         num = v < kLogNumMin ? kLogNumMin : v;
         break;
       case '!':
@@ -53,4 +53,4 @@ LogScript parse_log_script(int n, char* const* args) {
   return s;
 }
 
-}  // namespace lib
+}  // namespace multilog

@@ -1,8 +1,8 @@
-#include "lib/devino_index.hpp"
+#include "svscan/devino_index.hpp"
 
 #include <stdlib.h>
 
-namespace lib {
+namespace svscan {
 
 DevInoIndex::~DevInoIndex() { ::free(slots_); }
 
@@ -61,4 +61,4 @@ bool DevInoIndex::insert(dev_t dev, ino_t ino, int value) noexcept {
   }
 }
 
-}  // namespace lib
+}  // namespace svscan

@@ -1,8 +1,8 @@
-#include "lib/proctitle.hpp"
+#include "readproctitle/proctitle.hpp"
 
 #include <cstring>
 
-namespace lib {
+namespace readproctitle {
 
 void title_push(char* window, size_t size, const char* data, size_t n) noexcept {
   // Find the shortest tail of data holding `size` non-NUL bytes (or all).
@@ -17,4 +17,4 @@ void title_push(char* window, size_t size, const char* data, size_t n) noexcept 
     if (data[i]) *out++ = data[i];
 }
 
-}  // namespace lib
+}  // namespace readproctitle
