@@ -11,7 +11,7 @@ if [ -x "$T/dest/opt/suite/bin/svscan" ] && [ -x "$T/dest/opt/suite/bin/svscanbo
 else
   fail "install puts programs and man pages under DESTDIR/PREFIX" "$out" "$(find "$T/dest" | head -20)"
 fi
-if cmp -s "$BIN/svscan" "$T/dest/opt/suite/bin/svscan" && ! ls -a "$T/dest/opt/suite/bin" | grep -q '\.new$'; then
+if cmp -s "$BIN/svscan" "$T/dest/opt/suite/bin/svscan" && ! ls -A "$T/dest/opt/suite/bin" "$T/dest/opt/suite/share/man/man8" | grep -q '^\.'; then
   pass "installed files are complete, no temporary files left"
 else
   fail "installed files are complete, no temporary files left"
@@ -143,4 +143,31 @@ if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
 else
   skip "refuses without permission" "needs root and setpriv to act as nobody"
 fi
+# --- install: temporary files, umask ----------------------------------------
+# A symlink planted at the temporary name of the old scheme (.NAME.new)
+# must not be written through.
+mkdir -p "$T/dest2/opt/suite/bin" "$T/dest2/opt/suite/share/man/man8"
+printf 'precious\n' >"$T/victim"
+chmod 600 "$T/victim"
+ln -s "$T/victim" "$T/dest2/opt/suite/bin/.svscan.new"
+ln -s "$T/victim" "$T/dest2/opt/suite/share/man/man8/.svscan.8.new"
+out=$(cd "$TOP" && DESTDIR=$T/dest2 PREFIX=/opt/suite BINDIR=$BIN sh package/install --no-build 2>&1)
+if [ "$(cat "$T/victim")" = precious ] && [ "$(stat -c %a "$T/victim")" = 600 ] &&
+  [ ! -L "$T/dest2/opt/suite/bin/svscan" ] && cmp -s "$BIN/svscan" "$T/dest2/opt/suite/bin/svscan" &&
+  [ ! -L "$T/dest2/opt/suite/share/man/man8/svscan.8" ] && cmp -s "$TOP/man/svscan.8" "$T/dest2/opt/suite/share/man/man8/svscan.8"; then
+  pass "install never writes through a symlink planted at a temporary name"
+else
+  fail "install never writes through a symlink planted at a temporary name" "$out" "victim: $(stat -c %a "$T/victim") $(head -c 20 "$T/victim" | od -c | head -1)"
+fi
+out=$(umask 000 && cd "$TOP" && DESTDIR=$T/dest3 PREFIX=/opt/suite BINDIR=$BIN sh package/install --no-build 2>&1)
+writable=$(find "$T/dest3" -perm -o+w)
+if [ -x "$T/dest3/opt/suite/bin/svscan" ] && [ -z "$writable" ] &&
+  [ "$(stat -c %a "$T/dest3/opt/suite/bin" "$T/dest3/opt/suite/bin/svscan" "$T/dest3/opt/suite/share/man/man8/svscan.8")" = "755
+755
+644" ]; then
+  pass "install under umask 000: nothing writable by others"
+else
+  fail "install under umask 000: nothing writable by others" "$out" "$writable"
+fi
+
 finish
