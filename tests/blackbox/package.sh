@@ -39,7 +39,7 @@ mkdir -p "$R/run/systemd/system"
 prun >"$T/out" 2>&1
 rc=$?
 unit=$R/etc/systemd/system/svscan.service
-if [ $rc = 0 ] && grep -qx 'ExecStart=/usr/local/bin/svscanboot /service' "$unit" && grep -qx 'WantedBy=multi-user.target' "$unit"; then
+if [ $rc = 0 ] && grep -qxF 'ExecStart="/usr/local/bin/svscanboot" "/service"' "$unit" && grep -qx 'WantedBy=multi-user.target' "$unit"; then
   pass "systemd: unit installed, running svscanboot /service"
 else
   fail "systemd: unit installed, running svscanboot /service" "$(cat "$T/out")"
@@ -170,4 +170,142 @@ else
   fail "install under umask 000: nothing writable by others" "$out" "$writable"
 fi
 
+# --- run: umask, quoting, literal matching, a symlinked rc.local ------------
+mkroot um
+mkdir -p "$R/run/systemd/system"
+(umask 000 && prun) >"$T/out" 2>&1
+writable=$(find "$R/service" "$R/etc" -perm -o+w)
+if [ -d "$R/service/example" ] && [ -z "$writable" ] && [ "$(stat -c %a "$R/service")" = 755 ] &&
+  [ "$(stat -c %a "$R/etc/systemd/system/svscan.service")" = 644 ]; then
+  pass "run under umask 000: the service directory is 0755, nothing writable by others"
+else
+  fail "run under umask 000: the service directory is 0755, nothing writable by others" "$(cat "$T/out")" "$writable"
+fi
+
+mkroot space
+mkdir -p "$R/run/systemd/system" "$R/opt/my suite/bin"
+cp "$R/usr/local/bin/svscanboot" "$R/opt/my suite/bin/"
+PREFIX="/opt/my suite" prun >"$T/out" 2>&1
+if grep -qxF 'ExecStart="/opt/my suite/bin/svscanboot" "/service"' "$R/etc/systemd/system/svscan.service"; then
+  pass "systemd: ExecStart quotes a path with a space"
+else
+  fail "systemd: ExecStart quotes a path with a space" "$(cat "$T/out")" "$(grep ExecStart "$R/etc/systemd/system/svscan.service")"
+fi
+
+# A boot line with regex metacharacters is found literally, by install
+# (running again adds nothing) and by --remove.
+meta='/opt/a.b[1]*'
+mkroot meta
+mkdir -p "$R/etc" "$R$meta/bin"
+cp "$R/usr/local/bin/svscanboot" "$R$meta/bin/"
+printf 'id:2:initdefault:\n' >"$R/etc/inittab"
+cp "$R/etc/inittab" "$T/inittab.orig"
+PREFIX=$meta prun >"$T/out" 2>&1
+PREFIX=$meta prun >>"$T/out" 2>&1
+if [ "$(cat "$R/etc/inittab")" = "id:2:initdefault:
+SV:123456:respawn:'/opt/a.b[1]*/bin/svscanboot' /service" ]; then
+  pass "inittab: a path with regex and shell metacharacters, quoted, added once"
+else
+  fail "inittab: a path with regex and shell metacharacters, quoted, added once" "$(cat "$R/etc/inittab")" "$(cat "$T/out")"
+fi
+PREFIX=$meta prun --remove >"$T/out" 2>&1
+if cmp -s "$R/etc/inittab" "$T/inittab.orig"; then
+  pass "inittab: --remove finds a line with regex metacharacters"
+else
+  fail "inittab: --remove finds a line with regex metacharacters" "$(cat "$R/etc/inittab")" "$(cat "$T/out")"
+fi
+rm "$R/etc/inittab"
+printf '#!/bin/sh -e\nexit 0\n' >"$R/etc/rc.local"
+cp "$R/etc/rc.local" "$T/rc.orig"
+PREFIX=$meta prun >"$T/out" 2>&1
+PREFIX=$meta prun >>"$T/out" 2>&1
+added=$(cat "$R/etc/rc.local")
+PREFIX=$meta prun --remove >>"$T/out" 2>&1
+if [ "$added" = "#!/bin/sh -e
+'/opt/a.b[1]*/bin/svscanboot' /service &
+exit 0" ] && cmp -s "$R/etc/rc.local" "$T/rc.orig"; then
+  pass "rc.local: a path with metacharacters, quoted, added once and removed"
+else
+  fail "rc.local: a path with metacharacters, quoted, added once and removed" "$added" "$(cat "$R/etc/rc.local")" "$(cat "$T/out")"
+fi
+
+# An rc.local that is a symlink (absolute, taken under ROOT, or relative)
+# stays one; its target is edited.
+for target in /etc/rc.d/rc.local rc.d/rc.local; do
+  mkroot link
+  mkdir -p "$R/etc/rc.d"
+  printf '#!/bin/sh -e\nexit 0\n' >"$R/etc/rc.d/rc.local"
+  chmod 755 "$R/etc/rc.d/rc.local"
+  cp "$R/etc/rc.d/rc.local" "$T/rc.orig"
+  ln -s "$target" "$R/etc/rc.local"
+  prun >"$T/out" 2>&1
+  added=$(cat "$R/etc/rc.d/rc.local")
+  linked=$(readlink "$R/etc/rc.local")
+  prun --remove >>"$T/out" 2>&1
+  if [ "$added" = "#!/bin/sh -e
+/usr/local/bin/svscanboot /service &
+exit 0" ] && [ "$linked" = "$target" ] && [ "$(readlink "$R/etc/rc.local")" = "$target" ] &&
+    cmp -s "$R/etc/rc.d/rc.local" "$T/rc.orig" && [ -x "$R/etc/rc.d/rc.local" ]; then
+    pass "rc.local a symlink to $target: the target is edited, the link kept"
+  else
+    fail "rc.local a symlink to $target: the target is edited, the link kept" "link: $linked" "$added" "$(cat "$T/out")"
+  fi
+  rm -rf "$R"
+done
+
+# --- run on a full disk ------------------------------------------------------
+# $R/etc is a 64 KiB tmpfs, filled up, in a private mount namespace: every
+# write fails with ENOSPC. package/run must fail (111, saying so) and leave
+# every file exactly as it was, with no temporary file behind.
+# full_prun ARGS...: runs package/run so, $R/etc seeded from $T/seed; then
+# $T/after holds what $R/etc held (the filler excepted); stderr in $T/out;
+# sets rc.
+full_prun() {
+  rm -rf "$T/after"
+  mkdir -p "$T/after" "$R/etc"
+  unshare --mount --propagation private env ROOT="$R" SYSTEMCTL="$T/stub/systemctl" TELINIT="$T/stub/telinit" \
+    TOP="$TOP" T="$T" sh -c '
+    mount -t tmpfs -o size=64k none "$ROOT/etc" || exit 125
+    cp -a "$T/seed/." "$ROOT/etc/" || exit 125
+    dd if=/dev/zero of="$ROOT/etc/.fill" bs=1k 2>/dev/null
+    sh "$TOP/package/run" "$@"
+    rc=$?
+    rm -f "$ROOT/etc/.fill"
+    cp -a "$ROOT/etc/." "$T/after/"
+    exit $rc' sh "$@" >"$T/stdout" 2>"$T/out"
+  rc=$?
+}
+# full_case NAME FILE ARGS...: runs full_prun ARGS; FILE (under etc) is the
+# one it cannot write.
+full_case() {
+  local name=$1 file=$2
+  shift 2
+  : >"$T/calls"
+  full_prun "$@"
+  if [ "$rc" = 111 ] && [ "$(cat "$T/out")" = "package/run: fatal: unable to write $R/etc/$file: No space left on device" ] &&
+    diff -r "$T/seed" "$T/after" >/dev/null && [ ! -s "$T/calls" ]; then
+    pass "full disk: $name"
+  else
+    fail "full disk: $name" "rc $rc" "$(cat "$T/out")" "$(diff -r "$T/seed" "$T/after")" "$(calls)"
+  fi
+}
+mkroot full
+mkdir -p "$T/probe"
+if ! unshare --mount --propagation private mount -t tmpfs -o size=64k none "$T/probe" 2>"$T/probe.err"; then
+  skip "package/run on a full disk" "cannot mount a tmpfs in a private mount namespace: $(cat "$T/probe.err")"
+else
+  rm -rf "$T/seed" && mkdir -p "$T/seed"
+  printf 'id:2:initdefault:\nSV:123456:respawn:/usr/local/bin/svscanboot /service\n' >"$T/seed/inittab"
+  full_case "--remove leaves inittab as it was" inittab --remove
+  printf 'id:2:initdefault:\n' >"$T/seed/inittab"
+  full_case "adding to inittab leaves it as it was" inittab
+  rm -rf "$T/seed" && mkdir -p "$T/seed"
+  printf '#!/bin/sh -e\n/usr/local/bin/svscanboot /service &\nexit 0\n' >"$T/seed/rc.local"
+  chmod 755 "$T/seed/rc.local"
+  full_case "--remove leaves rc.local as it was" rc.local --remove
+  printf '#!/bin/sh -e\nexit 0\n' >"$T/seed/rc.local"
+  full_case "adding to rc.local leaves it as it was (svscanboot not started)" rc.local
+  rm -rf "$T/seed" && mkdir -p "$T/seed/systemd/system" "$R/run/systemd/system"
+  full_case "no partial systemd unit" systemd/system/svscan.service
+fi
 finish
