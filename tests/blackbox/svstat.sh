@@ -37,14 +37,46 @@ check_ours "status is a directory" 0 "$T/sd: unable to read supervise/status: is
 " "" svstat "$T/sd"
 exec 4<&-
 
-# status PID PAUSED WANT: writes a record stamped in the future (shown as 0
-# seconds) or, with AGE, that many seconds ago.
+# status PID PAUSED WANT [AGE]: writes a record stamped in the future (shown
+# as 0 seconds) or, with AGE, that many seconds ago; its unix time in $stamp.
 status() {
-  local sec=$(($(date +%s) + ${4:-(-3600)} * -1))
+  stamp=$((EPOCHSECONDS + ${4:-(-3600)} * -1))
   local hex
-  hex=$(printf '40000000%08x%08x%02x%02x%02x%02x%02x%02x' $((sec + 10)) 0 \
+  hex=$(printf '40000000%08x%08x%02x%02x%02x%02x%02x%02x' $((stamp + 10)) 0 \
     $(($1 & 255)) $((($1 >> 8) & 255)) $((($1 >> 16) & 255)) $((($1 >> 24) & 255)) "$2" "$3")
   printf '%s' "$hex" | sed 's/../\\x&/g' | xargs -0 printf >"$s/supervise/status"
+}
+
+# aged CMD...: runs CMD (a program in $P, or a function) and writes each
+# "N seconds" in its output as "AGE seconds" when N is an age svstat could
+# have computed: its clock, read during the run, minus $stamp. The clock may
+# pass a second boundary during any run, so the bounds are read just before
+# and just after it: before from EPOCHSECONDS, the coarse clock time(2) reads
+# (the reference), after from EPOCHREALTIME, the precise clock (ours); the
+# coarse clock never runs ahead of the precise one, so whatever either
+# program reads lies between the two. An age outside them is kept, and
+# explained on stderr, so the comparison fails.
+aged() {
+  local lo=$((EPOCHSECONDS - stamp)) hi rc out res="" rest n
+  if is_function "$1"; then "$@" >"$T/aged.out"; else "$P/$1" "${@:2}" >"$T/aged.out"; fi
+  rc=$?
+  hi=$((${EPOCHREALTIME%.*} - stamp))
+  out=$(cat "$T/aged.out"; echo .)
+  rest=${out%.}
+  while [[ $rest =~ \ ([0-9]+)\ seconds ]]; do
+    n=${BASH_REMATCH[1]}
+    res+="${rest%%"${BASH_REMATCH[0]}"*} "
+    if [ "$n" -ge "$lo" ] && [ "$n" -le "$hi" ]; then
+      res+="AGE"
+    else
+      res+="$n"
+      echo "age $n is not between $lo and $hi" >&2
+    fi
+    res+=" seconds"
+    rest=${rest#*"${BASH_REMATCH[0]}"}
+  done
+  printf '%s' "$res$rest"
+  return $rc
 }
 U=117 D=100
 status 4660 0 $U
@@ -85,17 +117,17 @@ status 0 0 $U
 check "down with down file, want up" 0 "$s: down 0 seconds, want up
 " "" svstat "$s"
 status 77 0 $U 100
-check "age in seconds" 0 "$s: up (pid 77) 100 seconds, normally down
-" "" svstat "$s"
+check "age in seconds" 0 "$s: up (pid 77) AGE seconds, normally down
+" "" aged svstat "$s"
 rm "$s/down"
-check "several dirs, one line each" 0 "$s: up (pid 77) 100 seconds
+check "several dirs, one line each" 0 "$s: up (pid 77) AGE seconds
 $T/nope: unable to chdir: file does not exist
 $T/dead: supervise not running
-" "" svstat "$s" "$T/nope" "$T/dead"
+" "" aged svstat "$s" "$T/nope" "$T/dead"
 in_dir() { cd "$T" && "$P/svstat" s ./s/; }
-check "relative names as given" 0 "s: up (pid 77) 100 seconds
-./s/: up (pid 77) 100 seconds
-" "" in_dir
+check "relative names as given" 0 "s: up (pid 77) AGE seconds
+./s/: up (pid 77) AGE seconds
+" "" aged in_dir
 exec 3<&-
 
 # Live supervise, ours and the reference's: same lines after normalising.
