@@ -8,7 +8,7 @@
 #   check_ours NAME RC OUT ERR CMD...  the same, ours only (deliberate
 #                                  improvements over the reference).
 #   same NAME CMD...               ours and the reference must agree
-#                                  (after NORM); skipped without the reference.
+#                                  (after NORM).
 # CMD is a program name (run as "$P/name", P being ours or the reference's
 # folder) or a shell function, which sees $P. Stdin comes from $STDIN
 # (default /dev/null). Output is passed through the sed script $NORM before
@@ -16,11 +16,25 @@
 # ($TIMEOUT seconds); a hang is a failure (in `same` too, even when both
 # hang alike), and the group is killed.
 #
+# Two tallies: checks of OUR programs, and runs of the reference. A check's
+# two halves count once on each; a `same` (a differential) counts once on
+# each too. Without the reference, every reference half counts as a skip on
+# the reference tally, and a `same` also as a skip on ours (it checks
+# nothing of ours then). The headline of tests/run counts only ours.
+#
 #   spawn VAR CMD...    start CMD in the background in its own process group,
 #                       pid in VAR; ended (TERM, then KILL) when the test exits.
 #   wait_until SECS CMD...  poll CMD every 50 ms until it succeeds or SECS pass.
-#   pass NAME / fail NAME [DETAIL...] / skip NAME WHY
-#   finish              prints "N passed, N failed, N skipped"; exit status.
+#   wait_for SECS PID   wait for a background PID, killing its process group
+#                       after SECS; its exit status, or 124 if it was killed.
+#   pass NAME / fail NAME [DETAIL...] / skip NAME WHY     ours
+#   ref_pass NAME / ref_fail NAME [DETAIL...] / ref_skip NAME WHY   reference
+#   pass_both / fail_both / skip_both    a differential: counts on both tallies
+#   pass_for DIR NAME / fail_for DIR NAME [DETAIL...]  on the reference tally
+#                       when DIR is $REF, else on ours (loops over both)
+#   finish              prints "NAME: N passed, N failed, N skipped" (ours)
+#                       and "NAME: reference: N passed, N failed, N skipped";
+#                       fails if either tally has a failure.
 set -u
 # A fixed PATH: error texts from PATH searches ("file does not exist" or
 # "access denied") must not depend on the caller's. No /usr/local: an
@@ -35,14 +49,15 @@ NORM=''
 TIMEOUT=${TIMEOUT:-30}
 T=$(mktemp -d /tmp/suite-bb-XXXXXX)
 TEST_NAME=$(basename "$0" .sh)
-passed=0 failed=0 skipped=0
+passed=0 failed=0 skipped=0              # checks of our programs
+ref_passed=0 ref_failed=0 ref_skipped=0  # runs of the reference
 spawned=""
 
 if [ -x "$REF/supervise" ] && [ -x "$REF/tai64n" ] && [ "$REF" != "$BIN" ]; then
   HAVE_REF=1
 else
   HAVE_REF=0
-  echo "NOTE - $TEST_NAME: reference daemontools not found in $REF; differential checks are skipped"
+  echo "NOTE - $TEST_NAME: reference daemontools not found in $REF; its runs are counted as skipped"
 fi
 
 # kill_group PID: TERM the process group, then KILL it if it lingers (bounded).
@@ -77,12 +92,43 @@ trap 'main_shell && exit 130; exit 143' INT TERM HUP
 pass() { passed=$((passed + 1)); [ -z "${VERBOSE:-}" ] || echo "ok - $1"; }
 fail() {
   failed=$((failed + 1))
+  show_failure "$@"
+}
+skip() { skipped=$((skipped + 1)); echo "SKIP - $TEST_NAME: $1: $2"; }
+show_failure() {
   echo "FAIL - $TEST_NAME: $1"
   shift
   local line
   for line in "$@"; do printf '%s\n' "$line" | sed 's/^/    /'; done
 }
-skip() { skipped=$((skipped + 1)); echo "SKIP - $TEST_NAME: $1: $2"; }
+
+ref_pass() { ref_passed=$((ref_passed + 1)); [ -z "${VERBOSE:-}" ] || echo "ok - $1 [reference]"; }
+ref_fail() {
+  ref_failed=$((ref_failed + 1))
+  local name=$1
+  shift
+  show_failure "$name [reference]" "$@"
+}
+# Without the reference each of its runs is skipped: the NOTE above says so
+# once, and the count shows on the reference tally.
+ref_skip() {
+  ref_skipped=$((ref_skipped + 1))
+  [ "$HAVE_REF" = 0 ] || echo "SKIP - $TEST_NAME: $1 [reference]: $2"
+}
+
+pass_both() { pass "$1"; ref_pass "$1"; }
+fail_both() {
+  failed=$((failed + 1)) ref_failed=$((ref_failed + 1))
+  show_failure "$@"
+}
+skip_both() { skip "$1" "$2"; ref_skip "$1" "$2"; }
+
+pass_for() { if [ "$1" = "$REF" ]; then ref_pass "$2"; else pass "$2"; fi; }
+fail_for() {
+  local dir=$1
+  shift
+  if [ "$dir" = "$REF" ]; then ref_fail "$@"; else fail "$@"; fi
+}
 
 is_function() { [ "$(type -t "$1" 2>/dev/null)" = function ]; }
 
@@ -99,15 +145,10 @@ run_with() {
     shift
     "$P/$prog" "$@" <"$STDIN" >"$OUTF.raw" 2>"$ERRF.raw" &
   fi
-  local pid=$! wd
-  (sleep "$TIMEOUT"; : >"$OUTF.hung"; kill -KILL -- "-$pid") >/dev/null 2>&1 &
-  wd=$!
-  wait "$pid"
+  wait_for "$TIMEOUT" $!
   RC=$?
-  kill -- "-$wd" 2>/dev/null
-  wait "$wd" 2>/dev/null
-  HUNG=0
-  if [ -e "$OUTF.hung" ]; then HUNG=1; RC="hung (killed after ${TIMEOUT}s)"; fi
+  HUNG=$WAIT_HUNG
+  [ "$HUNG" = 0 ] || RC="hung (killed after ${TIMEOUT}s)"
   if [ -n "$NORM" ]; then
     sed -e "$NORM" "$OUTF.raw" >"$OUTF"
     sed -e "$NORM" "$ERRF.raw" >"$ERRF"
@@ -117,42 +158,46 @@ run_with() {
   fi
 }
 
-# expect_result NAME RC OUT ERR: compares the last run with expectations.
-expect_result() {
-  local name=$1 rc=$2 out=$3 err=$4 problems=()
-  [ "$RC" = "$rc" ] || problems+=("exit code: want $rc, got $RC")
-  [ "$HUNG" = 0 ] || problems+=("the command hung and was killed by the watchdog")
+# compare_result RC OUT ERR: true when the last run matched; otherwise the
+# differences are in PROBLEMS.
+compare_result() {
+  local rc=$1 out=$2 err=$3
+  PROBLEMS=()
+  [ "$RC" = "$rc" ] || PROBLEMS+=("exit code: want $rc, got $RC")
+  [ "$HUNG" = 0 ] || PROBLEMS+=("the command hung and was killed by the watchdog")
   if [ "$(cat "$OUTF"; echo .)" != "$out." ]; then
-    problems+=("stdout differs:" "$(printf '%s' "$out" | diff -u - "$OUTF" | tail -n +3 | head -20)")
+    PROBLEMS+=("stdout differs:" "$(printf '%s' "$out" | diff -u - "$OUTF" | tail -n +3 | head -20)")
   fi
   if [ "$(cat "$ERRF"; echo .)" != "$err." ]; then
-    problems+=("stderr differs:" "$(printf '%s' "$err" | diff -u - "$ERRF" | tail -n +3 | head -20)")
+    PROBLEMS+=("stderr differs:" "$(printf '%s' "$err" | diff -u - "$ERRF" | tail -n +3 | head -20)")
   fi
-  if [ ${#problems[@]} -eq 0 ]; then pass "$name"; else fail "$name" "${problems[@]}"; fi
+  [ ${#PROBLEMS[@]} -eq 0 ]
 }
 
 check_ours() {
   local name=$1 rc=$2 out=$3 err=$4
   shift 4
   run_with "$BIN" "$@"
-  expect_result "$name" "$rc" "$out" "$err"
+  if compare_result "$rc" "$out" "$err"; then pass "$name"; else fail "$name" "${PROBLEMS[@]}"; fi
 }
 
 check() {
   local name=$1 rc=$2 out=$3 err=$4
   shift 4
   check_ours "$name" "$rc" "$out" "$err" "$@"
-  if [ "$HAVE_REF" = 1 ]; then
-    run_with "$REF" "$@"
-    expect_result "$name [reference]" "$rc" "$out" "$err"
+  if [ "$HAVE_REF" != 1 ]; then
+    ref_skip "$name" "reference not installed"
+    return
   fi
+  run_with "$REF" "$@"
+  if compare_result "$rc" "$out" "$err"; then ref_pass "$name"; else ref_fail "$name" "${PROBLEMS[@]}"; fi
 }
 
 same() {
   local name=$1
   shift
   if [ "$HAVE_REF" != 1 ]; then
-    skip "$name" "reference not installed"
+    skip_both "$name" "reference not installed"
     return
   fi
   run_with "$BIN" "$@"
@@ -165,7 +210,20 @@ same() {
   [ "$ours_rc" = "$RC" ] || problems+=("exit code: reference $RC, ours $ours_rc")
   cmp -s "$OUTF" "$ours_out" || problems+=("stdout differs (reference, then ours):" "$(diff -u "$OUTF" "$ours_out" | tail -n +3 | head -20)")
   cmp -s "$ERRF" "$ours_err" || problems+=("stderr differs (reference, then ours):" "$(diff -u "$ERRF" "$ours_err" | tail -n +3 | head -20)")
-  if [ ${#problems[@]} -eq 0 ]; then pass "$name"; else fail "$name" "${problems[@]}"; fi
+  if [ ${#problems[@]} -eq 0 ]; then pass_both "$name"; else fail_both "$name" "${problems[@]}"; fi
+}
+
+wait_for() {
+  local secs=$1 pid=$2 wd rc mark=$T/.hung.$RANDOM$RANDOM
+  (sleep "$secs"; : >"$mark"; kill -KILL -- "-$pid" || kill -KILL "$pid") >/dev/null 2>&1 &
+  wd=$!
+  wait "$pid"
+  rc=$?
+  kill -- "-$wd" 2>/dev/null
+  wait "$wd" 2>/dev/null
+  WAIT_HUNG=0
+  [ ! -e "$mark" ] || { WAIT_HUNG=1; rc=124; rm -f "$mark"; }
+  return $rc
 }
 
 spawn() {
@@ -194,5 +252,6 @@ wait_until() {
 
 finish() {
   echo "$TEST_NAME: $passed passed, $failed failed, $skipped skipped"
-  [ "$failed" -eq 0 ]
+  echo "$TEST_NAME: reference: $ref_passed passed, $ref_failed failed, $ref_skipped skipped"
+  [ "$failed" -eq 0 ] && [ "$ref_failed" -eq 0 ]
 }

@@ -87,20 +87,25 @@ wait_for_lock() {
   local ino
   ino=$(stat -c %i "$f")
   spawn h "$BIN/setlock" "$f" sh -c ": >'$f.holding'; exec sleep 60"
-  if ! wait_until 10 test -e "$f.holding"; then fail "waits for the lock ($who)" "holder did not start"; return; fi
+  if ! wait_until 10 test -e "$f.holding"; then fail_for "$dir" "waits for the lock ($who)" "holder did not start"; return; fi
   spawn w "$dir/setlock" -nN "$f" sh -c ": >'$f.got'"
   if ! wait_until 10 grep -q -- "-> FLOCK .*:$ino " /proc/locks; then
-    fail "waits for the lock ($who)" "no waiter in /proc/locks"
+    fail_for "$dir" "waits for the lock ($who)" "no waiter in /proc/locks"
     return
   fi
-  if [ -e "$f.got" ]; then fail "waits for the lock ($who)" "child ran while the lock was held"; return; fi
-  pass "waits for the lock ($who)"
+  if [ -e "$f.got" ]; then fail_for "$dir" "waits for the lock ($who)" "child ran while the lock was held"; return; fi
+  pass_for "$dir" "waits for the lock ($who)"
   stop "$h"
-  if wait_until 10 test -e "$f.got"; then pass "runs once the lock is free ($who)"; else fail "runs once the lock is free ($who)"; fi
+  if wait_until 10 test -e "$f.got"; then pass_for "$dir" "runs once the lock is free ($who)"; else fail_for "$dir" "runs once the lock is free ($who)"; fi
   stop "$w"
 }
 wait_for_lock "$BIN" ours
-if [ "$HAVE_REF" = 1 ]; then wait_for_lock "$REF" reference; fi
+if [ "$HAVE_REF" = 1 ]; then
+  wait_for_lock "$REF" reference
+else
+  ref_skip "waits for the lock (reference)" "reference not installed"
+  ref_skip "runs once the lock is free (reference)" "reference not installed"
+fi
 
 # The lock outlives setlock's child in whatever inherited the descriptor.
 spawn bg "$BIN/setlock" "$T/bg" sh -c "sleep 60 & : >'$T/bg.started'"

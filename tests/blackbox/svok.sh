@@ -22,7 +22,11 @@ exec 3<&-
 
 # With a real supervise of each kind.
 for impl in "$BIN" "$REF"; do
-  [ "$impl" = "$REF" ] && [ "$HAVE_REF" != 1 ] && continue
+  if [ "$impl" = "$REF" ] && [ "$HAVE_REF" != 1 ]; then
+    skip_both "running supervise (reference's)" "reference not installed"
+    skip_both "after svc -x (reference's)" "reference not installed"
+    continue
+  fi
   d=$T/svc.$RANDOM
   mksvc "$d" 'exec sleep 100'
   start_sup sp "$impl/supervise" "$d"

@@ -7,9 +7,12 @@
 # hard-codes /etc/service and so cannot be run against a temp dir).
 dots() { grep -o 'errors: \.*' "$1" | tr -cd . | wc -c; }
 if [ -r "$REF/svscanboot" ]; then
-  if [ "$(dots "$BIN/svscanboot")" = "$(dots "$REF/svscanboot")" ]; then pass "400 dots as the reference"; else fail "400 dots as the reference" "ours $(dots "$BIN/svscanboot"), reference $(dots "$REF/svscanboot")"; fi
+  if [ "$(dots "$BIN/svscanboot")" = "$(dots "$REF/svscanboot")" ]; then pass_both "400 dots as the reference"; else fail_both "400 dots as the reference" "ours $(dots "$BIN/svscanboot"), reference $(dots "$REF/svscanboot")"; fi
   refpath=$(sed -n 's/^PATH=//p' "$REF/svscanboot")
-  if grep -q "^PATH=.*}$refpath\$" "$BIN/svscanboot"; then pass "PATH as the reference's, after its own folder"; else fail "PATH as the reference's, after its own folder"; fi
+  if grep -q "^PATH=.*}$refpath\$" "$BIN/svscanboot"; then pass_both "PATH as the reference's, after its own folder"; else fail_both "PATH as the reference's, after its own folder"; fi
+else
+  skip_both "400 dots as the reference" "no $REF/svscanboot"
+  skip_both "PATH as the reference's, after its own folder" "no $REF/svscanboot"
 fi
 
 need_supervise
