@@ -18,7 +18,6 @@ class Writer {
   // false on error, errno set; the unwritten bytes stay buffered.
   bool flush() noexcept;
   size_t pending() const noexcept { return len_; }
-  int fd() const noexcept { return fd_; }
 
  private:
   int fd_;

@@ -38,7 +38,6 @@ void report(std::string_view kind, Parts parts, bool with_errno) noexcept {
 }  // namespace
 
 void set_prog(const char* name) noexcept { g_prog = name; }
-const char* prog() noexcept { return g_prog; }
 
 // The table and its order follow daemontools' error_str.c: EAGAIN is
 // "temporary failure" (checked before EWOULDBLOCK, the same value on Linux).

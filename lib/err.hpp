@@ -21,7 +21,6 @@ using Parts = std::initializer_list<std::string_view>;
 
 // Sets the name printed before every message (keeps the pointer).
 void set_prog(const char* name) noexcept;
-const char* prog() noexcept;
 
 // daemontools' text for errno value e ("file does not exist", ...).
 const char* error_str(int e) noexcept;

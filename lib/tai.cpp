@@ -26,30 +26,4 @@ void tai64n_hex(const Tai64n& t, char out[24]) noexcept {
   for (int i = 0; i < 8; ++i) out[16 + i] = digits[(t.nano >> (28 - 4 * i)) & 15];
 }
 
-namespace {
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
-
-bool tai64n_parse_hex(const char in[24], Tai64n& t) noexcept {
-  uint64_t sec = 0;
-  uint32_t nano = 0;
-  for (int i = 0; i < 16; ++i) {
-    int v = hex_value(in[i]);
-    if (v < 0) return false;
-    sec = (sec << 4) | uint64_t(v);
-  }
-  for (int i = 16; i < 24; ++i) {
-    int v = hex_value(in[i]);
-    if (v < 0) return false;
-    nano = (nano << 4) | uint32_t(v);
-  }
-  t = {sec, nano};
-  return true;
-}
-
 }  // namespace lib

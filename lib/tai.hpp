@@ -34,8 +34,5 @@ Tai64n tai64n_unpack(const unsigned char in[12]) noexcept;
 
 // 24 lowercase hex digits, no '@', no terminator.
 void tai64n_hex(const Tai64n& t, char out[24]) noexcept;
-// Parses exactly 24 hex digits (either case). false if any is not hex.
-// Does not range-check nano.
-bool tai64n_parse_hex(const char in[24], Tai64n& t) noexcept;
 
 }  // namespace lib
