@@ -53,16 +53,4 @@ void reset_signals_for_exec() noexcept {
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
-int set_nonblock(int fd, bool on) noexcept {
-  int fl = ::fcntl(fd, F_GETFL);
-  if (fl == -1) return -1;
-  return ::fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
-}
-
-int set_cloexec(int fd, bool on) noexcept {
-  int fl = ::fcntl(fd, F_GETFD);
-  if (fl == -1) return -1;
-  return ::fcntl(fd, F_SETFD, on ? fl | FD_CLOEXEC : fl & ~FD_CLOEXEC);
-}
-
 }  // namespace lib

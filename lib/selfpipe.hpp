@@ -26,8 +26,4 @@ class SelfPipe {
 // signal mask: what a child gets before exec. Async-signal-safe.
 void reset_signals_for_exec() noexcept;
 
-// Sets or clears O_NONBLOCK / FD_CLOEXEC. 0 or -1 with errno.
-int set_nonblock(int fd, bool on) noexcept;
-int set_cloexec(int fd, bool on) noexcept;
-
 }  // namespace lib

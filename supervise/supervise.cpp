@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "lib/err.hpp"
+#include "lib/fd_flags.hpp"
 #include "lib/selfpipe.hpp"
 #include "lib/status.hpp"
 #include "supervise/files.hpp"

@@ -17,7 +17,7 @@
 
 #include "lib/err.hpp"
 #include "lib/fd.hpp"
-#include "lib/selfpipe.hpp"
+#include "lib/fd_flags.hpp"
 
 namespace {
 
