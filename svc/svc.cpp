@@ -18,23 +18,11 @@
 #include "lib/err.hpp"
 #include "lib/fd.hpp"
 #include "lib/fd_flags.hpp"
+#include "lib/sgetopt.hpp"
 
 namespace {
 
-constexpr std::string_view kLetters = "udopchaitkx";
-
-// The name daemontools' getopt prints: the last part of argv[0].
-const char* base_name(const char* argv0) {
-  if (!argv0) return "";
-  const char* b = argv0;
-  for (const char* s = argv0; *s; ++s)
-    if (*s == '/') b = s + 1;
-  return b;
-}
-
-[[noreturn]] void bad_option(const char* argv0, char c) {
-  char opt[1] = {c};
-  lib::write_line(2, {base_name(argv0), ": illegal option -- ", std::string_view(opt, 1)});
+[[noreturn]] void usage() {
   lib::write_line(2, {"svc options: u up, d down, o once, x exit, p pause, c continue, h hup, "
                       "a alarm, i interrupt, t term, k kill"});
   ::_exit(lib::exitcode::perm);
@@ -47,21 +35,13 @@ int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);  // a vanished reader is reported as EPIPE
   char data[16];
   size_t len = 0;
-  // Options as daemontools' getopt reads them: grouped letters, "--" ends
-  // them, the first non-option argument (or a lone "-") ends them.
-  int i = 1;
-  for (; i < argc; ++i) {
-    const char* a = argv[i];
-    if (a[0] != '-' || a[1] == '\0') break;
-    if (a[1] == '-' && a[2] == '\0') {
-      ++i;
-      break;
-    }
-    for (const char* p = a + 1; *p; ++p) {
-      if (kLetters.find(*p) == std::string_view::npos) bad_option(argv[0], *p);
-      if (!std::memchr(data, *p, len) && len < sizeof data) data[len++] = *p;
-    }
+  // On an unknown letter SGetOpt has printed "svc: illegal option -- c".
+  lib::SGetOpt opts(argc, argv, "udopchaitkx");
+  for (int c; (c = opts.next()) != lib::SGetOpt::kDone;) {
+    if (c == '?') usage();
+    if (!std::memchr(data, c, len) && len < sizeof data) data[len++] = char(c);
   }
+  int i = opts.index();
   lib::Fd orig(::open(".", O_RDONLY | O_CLOEXEC));
   if (!orig.valid()) lib::die_sys(lib::exitcode::temp, {"unable to open current directory"});
   for (; i < argc; ++i) {
