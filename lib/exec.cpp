@@ -1,46 +1,16 @@
 #include "lib/exec.hpp"
 
-#include <errno.h>
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <cstring>
+
+#include "lib/prepared_exec.hpp"
 
 extern char** environ;
 
 namespace lib {
 
 void path_exec(const char* file, char* const argv[], char* const envp[]) noexcept {
-  if (std::strchr(file, '/')) {
-    ::execve(file, argv, envp);
-    return;
-  }
-  const char* path = ::getenv("PATH");
-  if (!path) path = "/bin:/usr/bin";
-  int saved = 0;
-  std::string candidate;
-  for (;;) {
-    size_t split = std::strcspn(path, ":");
-    try {
-      candidate.assign(path, split);
-      if (split == 0) candidate += '.';
-      candidate += '/';
-      candidate += file;
-    } catch (...) {
-      errno = ENOMEM;
-      return;
-    }
-    ::execve(candidate.c_str(), argv, envp);
-    if (errno != ENOENT) {
-      saved = errno;
-      if (errno != EACCES && errno != EPERM && errno != EISDIR) return;
-    }
-    if (!path[split]) {
-      if (saved) errno = saved;
-      return;
-    }
-    path += split + 1;
-  }
+  PreparedExec search;
+  if (search.prepare(file)) search.exec(argv, envp);
 }
 
 void EnvEdit::set(std::string_view name, std::string_view value) {

@@ -6,12 +6,10 @@
 
 namespace lib {
 
-// daemontools' pathexec_run: a file containing '/' is execve'd as is;
-// otherwise each PATH entry (from the current environment; "/bin:/usr/bin"
-// if unset; an empty entry means ".") is tried in turn. ENOENT moves on;
-// EACCES, EPERM and EISDIR are remembered and the search goes on; any other
-// error stops it. Returns only on failure, errno set to the error to report.
-// Allocates; not for use between fork() and exec().
+// daemontools' pathexec_run: runs file by the search of lib/prepared_exec.hpp
+// with PATH from the current environment. Returns only on failure, errno set
+// to the error to report (ENOMEM if the candidates could not be stored).
+// Allocates; not for use between vfork() and exec().
 void path_exec(const char* file, char* const argv[], char* const envp[]) noexcept;
 
 // Environment changes applied the way daemontools' pathexec_env does, so

@@ -20,7 +20,7 @@
 #include "lib/dirents.hpp"
 #include "lib/err.hpp"
 #include "lib/num.hpp"
-#include "svscan/prepared_exec.hpp"
+#include "lib/prepared_exec.hpp"
 #include "lib/selfpipe.hpp"
 
 extern char** environ;
@@ -61,7 +61,7 @@ struct Service {
 Service* g_svc = nullptr;
 size_t g_n = 0, g_cap = 0;
 svscan::DevInoIndex g_index;
-svscan::PreparedExec g_supervise;
+lib::PreparedExec g_supervise;
 sigset_t g_orig_mask;
 rlimit g_orig_nofile;
 bool g_nofile_raised = false;

@@ -1,15 +1,16 @@
-// Running one program by PATH search from a vfork()ed child.
+// The PATH search of daemontools' pathexec_run, split in two so that the
+// search itself needs no memory: prepare() allocates once and expands PATH
+// into the list of candidate file names ("dir/prog"); exec() tries them with
+// execve alone, which is async-signal-safe, so svscan can run it in a
+// vfork()ed child. lib::path_exec is prepare() then exec().
 //
-// lib::path_exec allocates, so it cannot run between vfork() and exec().
-// PreparedExec does the allocation once, at start-up: it expands PATH into
-// the list of candidate file names ("dir/prog") and later tries them with
-// execve alone, which is async-signal-safe and needs no memory. The search
-// follows daemontools' pathexec_run (see lib/exec.hpp): PATH unset means
-// "/bin:/usr/bin", an empty entry means ".", ENOENT moves on, EACCES/EPERM/
-// EISDIR are remembered and the search goes on, any other error stops it.
+// A name containing '/' is the only candidate, as given. Otherwise PATH
+// unset means "/bin:/usr/bin" and an empty entry means ".". ENOENT moves on;
+// EACCES, EPERM and EISDIR are remembered and the search goes on; any other
+// error stops it. At the end errno is the remembered error, or ENOENT.
 #pragma once
 
-namespace svscan {
+namespace lib {
 
 class PreparedExec {
  public:
@@ -38,4 +39,4 @@ class PreparedExec {
   int n_ = 0;
 };
 
-}  // namespace svscan
+}  // namespace lib

@@ -1,4 +1,4 @@
-#include "svscan/prepared_exec.hpp"
+#include "lib/prepared_exec.hpp"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 
 #include <cstring>
 
-namespace svscan {
+namespace lib {
 
 PreparedExec::~PreparedExec() {
   ::free(storage_);
@@ -74,4 +74,4 @@ void PreparedExec::exec(char* const argv[], char* const envp[]) const noexcept {
   errno = saved ? saved : ENOENT;
 }
 
-}  // namespace svscan
+}  // namespace lib
