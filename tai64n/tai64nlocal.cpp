@@ -66,8 +66,17 @@ struct Stamp {
   uint32_t nano = 0;
 };
 
+// The 8 bytes at p as a number, p[0] in the lowest byte, on any machine.
+// Written byte by byte; compilers turn it into one load (plus a byte swap
+// on a big-endian machine).
+inline uint64_t load_le64(const unsigned char* p) {
+  uint64_t x = 0;
+  for (int i = 0; i < 8; ++i) x |= uint64_t(p[i]) << (8 * i);
+  return x;
+}
+
 // Packs 8 digit values (one per byte, first digit in the lowest byte, as
-// a little-endian load gives them) into a 32-bit number.
+// load_le64 gives them) into a 32-bit number.
 inline uint32_t pack8(uint64_t x) {
   x = ((x & 0x000f000f000f000fULL) << 4) | ((x >> 8) & 0x000f000f000f000fULL);
   x = ((x & 0x000000ff000000ffULL) << 8) | ((x >> 16) & 0x000000ff000000ffULL);
@@ -84,10 +93,8 @@ inline Stamp scan_stamp(const char* p, const char* end, const char** stop) {
     unsigned bad = 0;
     for (int i = 0; i < 24; ++i) bad |= v[i] = static_cast<unsigned char>(hex_value(p[i]));
     if (bad < 16) {
-      uint64_t w[3];
-      memcpy(w, v, 24);
-      s.secs = uint64_t(pack8(w[0])) << 32 | pack8(w[1]);
-      s.nano = pack8(w[2]);
+      s.secs = uint64_t(pack8(load_le64(v))) << 32 | pack8(load_le64(v + 8));
+      s.nano = pack8(load_le64(v + 16));
       *stop = p + 24;
       return s;
     }
