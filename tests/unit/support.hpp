@@ -36,6 +36,10 @@ struct ChildResult {
 };
 
 // Runs fn() in a forked child with stdout/stderr captured; fn should exit.
+// The child's Catch2 assertions reach nobody: fn reports through its exit
+// status and output, and the parent asserts on them. An exception escaping
+// fn (a REQUIRE) ends the child with 125 rather than letting it run on
+// through the parent's remaining tests.
 template <class Fn>
 ChildResult run_child(Fn fn) {
   int out[2], err[2];
@@ -46,7 +50,11 @@ ChildResult run_child(Fn fn) {
     ::dup2(err[1], 2);
     ::close(out[0]);
     ::close(err[0]);
-    fn();
+    try {
+      fn();
+    } catch (...) {
+      ::_exit(125);
+    }
     ::_exit(0);
   }
   ::close(out[1]);
