@@ -27,6 +27,10 @@
 #   wait_until SECS CMD...  poll CMD every 50 ms until it succeeds or SECS pass.
 #   wait_for SECS PID   wait for a background PID, killing its process group
 #                       after SECS; its exit status, or 124 if it was killed.
+#   within SECS CMD...  run CMD (a program or a function) in its own process
+#                       group and wait for it at most SECS; a hang is a
+#                       failure. Its exit status, or 124. Redirect inside
+#                       CMD, not around within: the failure line is its output.
 #   pass NAME / fail NAME [DETAIL...] / skip NAME WHY     ours
 #   ref_pass NAME / ref_fail NAME [DETAIL...] / ref_skip NAME WHY   reference
 #   pass_both / fail_both / skip_both    a differential: counts on both tallies
@@ -60,13 +64,16 @@ else
   echo "NOTE - $TEST_NAME: reference daemontools not found in $REF; its runs are counted as skipped"
 fi
 
-# kill_group PID: TERM the process group, then KILL it if it lingers (bounded).
+# kill_group PID: TERM the process group (or PID alone, when it leads no
+# group), then KILL both if they linger (bounded). Only then is PID waited
+# for, so the wait cannot block.
 kill_group() {
   kill -TERM -- "-$1" 2>/dev/null || kill -TERM "$1" 2>/dev/null || return 0
   kill -CONT -- "-$1" 2>/dev/null
   local i=0
-  while kill -0 -- "-$1" 2>/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+  while { kill -0 -- "-$1" || kill -0 "$1"; } 2>/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
   kill -KILL -- "-$1" 2>/dev/null
+  kill -KILL "$1" 2>/dev/null
   wait "$1" 2>/dev/null
   return 0
 }
@@ -213,16 +220,31 @@ same() {
   if [ ${#problems[@]} -eq 0 ]; then pass_both "$name"; else fail_both "$name" "${problems[@]}"; fi
 }
 
+# The watchdog is a background job, so (job control being on) a process
+# group of its own: KILL to that group ends it and its sleep at once. (A
+# TERM could reach the subshell before it has set up its signal handling,
+# and be lost, leaving the sleep to run out and report a hang.) Call from
+# the test's own shell, where job control is on.
 wait_for() {
   local secs=$1 pid=$2 wd rc mark=$T/.hung.$RANDOM$RANDOM
   (sleep "$secs"; : >"$mark"; kill -KILL -- "-$pid" || kill -KILL "$pid") >/dev/null 2>&1 &
   wd=$!
   wait "$pid"
   rc=$?
-  kill -- "-$wd" 2>/dev/null
+  kill -KILL -- "-$wd" 2>/dev/null
   wait "$wd" 2>/dev/null
   WAIT_HUNG=0
   [ ! -e "$mark" ] || { WAIT_HUNG=1; rc=124; rm -f "$mark"; }
+  return $rc
+}
+
+within() {
+  local secs=$1 rc
+  shift
+  "$@" &
+  wait_for "$secs" $!
+  rc=$?
+  [ "$WAIT_HUNG" = 0 ] || fail "hung, killed after ${secs}s: $*"
   return $rc
 }
 

@@ -46,16 +46,17 @@ while :; do sleep 0.05; done'
   od -An -tx1 -j16 s/supervise/status
   "$C/svc" -k s; wait_until 10 sv_down s; sleep 1.2; "$C/svstat" s
   "$C/svc" -u s; wait_until 10 sv_up s; "$C/svstat" s
-  "$C/svc" -dx s; wait "$sp"; echo "supervise exited $?"
+  "$C/svc" -dx s; wait "$sp"; echo "supervise exited $?"  # bounded by combo's within
   "$C/svok" s; echo "svok $?"
   "$C/svstat" s
   cat s/sigs; wc -l <s/starts
   ls -l s/supervise | awk 'NR > 1 { print $1, $5, $NF }'
 }
 
+run_scenario() { scenario "$2" "$3" >"$T/$1.raw" 2>"$T/$1.err" </dev/null; }
 combo() {
   local name=$1 S=$2 C=$3
-  (scenario "$S" "$C") >"$T/$name.raw" 2>"$T/$name.err" </dev/null
+  within 300 run_scenario "$name" "$S" "$C"
   sed -e "$NORM_SV" "$T/$name.raw" >"$T/$name.out"
 }
 combo ref "$REF" "$REF"
