@@ -1,6 +1,6 @@
 # One Makefile, no configure step.
 #   make                 build every program into bin/
-#   make check           build, then run every test; ends with "N passed, N failed"
+#   make check           build, then run every test; ends with "N passed, N failed, N skipped" (ours; the reference's runs on the line before)
 #   make check SANITIZE=1  the same with ASan+UBSan (objects in build-san/, programs in bin-san/)
 #   make bench           run the benchmarks under bench/ (slow; prints numbers, asserts nothing)
 #   make install PREFIX=/usr/local DESTDIR=
