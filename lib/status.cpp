@@ -29,9 +29,13 @@ Status status_decode(const unsigned char in[kStatusSize]) noexcept {
   return s;
 }
 
-StatusWriteError status_write(const unsigned char rec[kStatusSize]) noexcept {
+namespace {
+
+// Writes n bytes to tmp and renames it over path.
+StatusWriteError replace_file(const char* tmp, const char* path, const unsigned char* buf,
+                              size_t n) noexcept {
   int fd;
-  do fd = ::open("supervise/status.new", O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0644);
+  do fd = ::open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0644);
   while (fd == -1 && errno == EINTR);
   if (fd == -1) return StatusWriteError::kOpen;
   // Allocating the block up front matters on ext4: renaming a file with
@@ -39,15 +43,67 @@ StatusWriteError status_write(const unsigned char rec[kStatusSize]) noexcept {
   // first (auto_da_alloc), about a millisecond per status change; with the
   // block allocated the rename takes tens of microseconds. Unsupported
   // (EOPNOTSUPP) is harmless.
-  (void)::fallocate(fd, 0, 0, kStatusSize);
-  ssize_t w = fd_write(fd, reinterpret_cast<const char*>(rec), kStatusSize);
+  (void)::fallocate(fd, 0, 0, off_t(n));
+  ssize_t w = fd_write(fd, reinterpret_cast<const char*>(buf), n);
   int e = errno;
   ::close(fd);
   errno = e;
   if (w == -1) return StatusWriteError::kWrite;
-  if (size_t(w) < kStatusSize) return StatusWriteError::kPartial;
-  if (::rename("supervise/status.new", "supervise/status") == -1) return StatusWriteError::kRename;
+  if (size_t(w) < n) return StatusWriteError::kPartial;
+  if (::rename(tmp, path) == -1) return StatusWriteError::kRename;
   return StatusWriteError::kNone;
+}
+
+void put16(unsigned char* p, uint16_t v) noexcept {
+  p[0] = static_cast<unsigned char>(v >> 8);
+  p[1] = static_cast<unsigned char>(v);
+}
+uint16_t get16(const unsigned char* p) noexcept { return uint16_t(p[0] << 8 | p[1]); }
+
+}  // namespace
+
+StatusWriteError status_write(const unsigned char rec[kStatusSize]) noexcept {
+  return replace_file("supervise/status.new", "supervise/status", rec, kStatusSize);
+}
+
+StatusWriteError xstatus_write(const unsigned char buf[kXStatusSize]) noexcept {
+  return replace_file("supervise/xstatus.new", "supervise/xstatus", buf, kXStatusSize);
+}
+
+void xstatus_encode(const unsigned char rec[kStatusSize], const XStatus& x,
+                    unsigned char out[kXStatusSize]) noexcept {
+  std::memcpy(out, rec, kStatusSize);
+  out[18] = 's';
+  out[19] = 'v';
+  out[20] = 'x';
+  out[21] = kXStatusVersion;
+  put16(out + 22, kXStatusFields);
+  unsigned char* f = out + kXStatusHead;
+  f[0] = static_cast<unsigned char>(x.state);
+  f[1] = x.flags;
+  put16(f + 2, x.deaths);
+  tai64n_pack(x.backoff_until, f + 4);
+  put16(f + 16, x.exit_code);
+  f[18] = x.exit_signal;
+  f[19] = 0;
+  tai64n_pack(x.exit_when, f + 20);
+}
+
+bool xstatus_decode(const unsigned char* in, size_t n, const unsigned char rec[kStatusSize],
+                    XStatus& x) noexcept {
+  if (n < kXStatusHead || std::memcmp(in, rec, kStatusSize) != 0) return false;
+  if (in[18] != 's' || in[19] != 'v' || in[20] != 'x' || in[21] == 0) return false;
+  size_t len = get16(in + 22);
+  if (len < kXStatusFields || n < kXStatusHead + kXStatusFields) return false;
+  const unsigned char* f = in + kXStatusHead;
+  x.state = static_cast<XState>(f[0]);
+  x.flags = f[1];
+  x.deaths = get16(f + 2);
+  x.backoff_until = tai64n_unpack(f + 4);
+  x.exit_code = get16(f + 16);
+  x.exit_signal = f[18];
+  x.exit_when = tai64n_unpack(f + 20);
+  return true;
 }
 
 namespace {
@@ -87,6 +143,31 @@ size_t status_describe(const Status& s, bool normally_up, uint64_t now_label, ch
   if (s.pid && s.paused) o.put(", paused");
   if (!s.pid && s.want == 'u') o.put(", want up");
   if (s.pid && s.want == 'd') o.put(", want down");
+  return o.len;
+}
+
+size_t xstatus_describe(const XStatus& x, const Tai64n& now, char* out, size_t cap) noexcept {
+  Out o{out, cap};
+  switch (x.state) {
+    case XState::kFinishing: o.put(", finishing"); break;
+    case XState::kBackoff: {
+      // Seconds left, rounded up: "backoff 0 seconds" would be a lie.
+      uint64_t left = 0;
+      if (x.backoff_until.sec > now.sec ||
+          (x.backoff_until.sec == now.sec && x.backoff_until.nano > now.nano)) {
+        left = x.backoff_until.sec - now.sec;
+        if (x.backoff_until.nano > now.nano) ++left;
+      }
+      o.put(", backoff ");
+      o.num(left);
+      o.put(" seconds");
+      break;
+    }
+    case XState::kFailed: o.put(", failed"); break;
+    case XState::kPermanentlyDown: o.put(", permanently down"); break;
+    case XState::kNotRestarted: o.put(", not restarted"); break;
+    default: break;
+  }
   return o.len;
 }
 

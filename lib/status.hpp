@@ -53,4 +53,72 @@ StatusWriteError status_write(const unsigned char rec[kStatusSize]) noexcept;
 size_t status_describe(const Status& s, bool normally_up, uint64_t now_label, char* out,
                        size_t cap) noexcept;
 
+// supervise/xstatus: what supervise knows beyond the 0.76 record, for a
+// service that uses the setting files of service-dir(5). Written before
+// supervise/status at every change (xstatus.new, then renamed), it repeats
+// the status record so that one read gives a consistent snapshot; a reader
+// uses the extension only when those 18 bytes equal supervise/status
+// (otherwise it is stale, or from another supervise). Layout:
+//
+//   0..17   the status record, as in supervise/status
+//   18..20  magic "svx"
+//   21      version, 1; a later version only appends fields
+//   22..23  length of the fields that follow, big-endian (32 in version 1;
+//           a reader ignores bytes past the fields it knows)
+//   24      state (XState below)
+//   25      flags: 1 a stop (svc -d or -r) is under way
+//   26..27  consecutive quick deaths of ./run, big-endian
+//   28..39  TAI64N of the next start after a backoff pause; zero if none
+//   40..41  last exit of ./run: its exit code, 256 if killed by a signal,
+//           0xffff if it has not exited yet; big-endian
+//   42      the signal that killed it, 0 after an exit
+//   43      0
+//   44..55  TAI64N of that exit; zero if none
+enum class XState : unsigned char {
+  kDown = 0,
+  kUp = 1,
+  kFinishing = 2,        // ./finish runs
+  kBackoff = 3,          // waiting out a backoff pause
+  kFailed = 4,           // gave up (give-up), down until svc -u
+  kPermanentlyDown = 5,  // ./finish exited 125
+  kNotRestarted = 6,     // ./run exited as listed in no-restart
+  kPending = 7,          // a start waits for the one-a-second limit
+};
+
+constexpr size_t kXStatusHead = 24;  // record, magic, version, length
+constexpr size_t kXStatusFields = 32;
+constexpr size_t kXStatusSize = kXStatusHead + kXStatusFields;
+constexpr unsigned char kXStatusVersion = 1;
+constexpr unsigned char kXStatusStopping = 1;
+constexpr uint16_t kNoExit = 0xffff;
+
+struct XStatus {
+  XState state = XState::kDown;
+  unsigned char flags = 0;
+  uint16_t deaths = 0;
+  Tai64n backoff_until;  // zero: none
+  uint16_t exit_code = kNoExit;
+  unsigned char exit_signal = 0;
+  Tai64n exit_when;  // zero: none
+  friend bool operator==(const XStatus&, const XStatus&) = default;
+};
+
+void xstatus_encode(const unsigned char rec[kStatusSize], const XStatus& x,
+                    unsigned char out[kXStatusSize]) noexcept;
+// Decodes a file of n bytes whose record equals rec; false when it is too
+// short, has another magic, version 0, or another record.
+bool xstatus_decode(const unsigned char* in, size_t n, const unsigned char rec[kStatusSize],
+                    XStatus& x) noexcept;
+// As status_write, for supervise/xstatus.new renamed over supervise/xstatus.
+StatusWriteError xstatus_write(const unsigned char buf[kXStatusSize]) noexcept;
+
+// The clauses svstat appends after status_describe's text:
+//   ", finishing"            ./finish runs
+//   ", backoff N seconds"    N seconds (rounded up) until the next start
+//   ", failed"               gave up after give-up's deaths; svc -u restarts
+//   ", permanently down"     ./finish exited 125; svc -u restarts
+//   ", not restarted"        ./run exited as listed in no-restart
+// now is the current time. Returns the length written (at most cap).
+size_t xstatus_describe(const XStatus& x, const Tai64n& now, char* out, size_t cap) noexcept;
+
 }  // namespace lib

@@ -2,10 +2,12 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 namespace supervise {
 
-bool event_for_byte(unsigned char c, Event& e) noexcept {
+bool event_for_byte(unsigned char c, Event& e, int& sig) noexcept {
+  sig = 0;
   switch (c) {
     case 'u': e = Event::kCmdUp; return true;
     case 'd': e = Event::kCmdDown; return true;
@@ -18,12 +20,19 @@ bool event_for_byte(unsigned char c, Event& e) noexcept {
     case 't': e = Event::kCmdTerminate; return true;
     case 'k': e = Event::kCmdKill; return true;
     case 'x': e = Event::kCmdExit; return true;
-    default: return false;
+    case kRestartByte: e = Event::kCmdRestart; return true;
+    default:
+      if (c > kSignalByteBase && c <= kSignalByteBase + 64) sig = c - kSignalByteBase;
+      break;
   }
+  if (!sig) return false;
+  e = Event::kCmdSignal;
+  return true;
 }
 
 void Machine::init(bool normally_up) noexcept {
   want_ = normally_up ? Want::kUp : Want::kDown;
+  fx_.load(settings_);
   pid_changed();
   announce();
 }
@@ -32,30 +41,26 @@ void Machine::begin() noexcept {
   if (want_ == Want::kUp) want_start();
 }
 
-void Machine::handle(Event e) noexcept {
+void Machine::handle(Event e, int arg) noexcept {
   switch (e) {
-    case Event::kCmdUp:
-      want_ = Want::kUp;
-      announce();
-      if (state_ == State::kDown) want_start();
-      break;
+    case Event::kCmdUp: cmd_up(Want::kUp); break;
+    case Event::kCmdOnce: cmd_up(Want::kOnce); break;
     case Event::kCmdDown:
       want_ = Want::kDown;
+      restart_ = false;
       if (state_ == State::kUp) {
-        // CONT too, so a paused child sees the TERM.
-        kill_child(SIGTERM);
-        kill_child(SIGCONT);
-        paused_ = false;
-      } else if (state_ == State::kPending) {
+        stop_child();
+      } else if (state_ != State::kFinishing) {
         disarm(kStartTimer);
         state_ = State::kDown;
       }
       announce();
       break;
-    case Event::kCmdOnce:
-      want_ = Want::kOnce;
+    case Event::kCmdRestart:
+      if (state_ != State::kUp) break;  // nothing runs: nothing to restart
+      restart_ = true;
+      stop_child();
       announce();
-      if (state_ == State::kDown) want_start();
       break;
     case Event::kCmdPause:
       paused_ = true;
@@ -72,40 +77,195 @@ void Machine::handle(Event e) noexcept {
     case Event::kCmdInterrupt: kill_child(SIGINT); break;
     case Event::kCmdTerminate: kill_child(SIGTERM); break;
     case Event::kCmdKill: kill_child(SIGKILL); break;
+    case Event::kCmdSignal: kill_child(arg); break;
     case Event::kCmdExit:
       exit_ = true;
       announce();
       break;
     case Event::kChildExited:
-      if (state_ != State::kUp) break;
-      pid_ = 0;
-      state_ = State::kDown;
-      pid_changed();
-      // A restart that may happen at once is published as one change (the
-      // new pid): a down record replaced microseconds later tells nobody
-      // anything, and each status write costs a rename.
-      if (!exit_ && want_ == Want::kUp && start_allowed()) {
-        do_start();
-        break;
-      }
-      announce();
-      if (!exit_ && want_ == Want::kUp) want_start();
+      if (state_ == State::kUp) child_exited(arg);
+      break;
+    case Event::kFinishExited:
+      if (state_ != State::kFinishing) break;
+      finish_pid_ = 0;
+      disarm(kFinishTimer);
+      after_run(WIFEXITED(arg) && WEXITSTATUS(arg) == 125);
       break;
     case Event::kStartDue:
-      if (state_ == State::kPending) do_start();
+      if (state_ == State::kPending || state_ == State::kBackoff) do_start();
       break;
     case Event::kStatusDue:
       announce();
       break;
+    case Event::kKillDue:
+      if (state_ == State::kUp && stopping_) kill_child(SIGKILL);
+      break;
+    case Event::kFinishDue:
+      if (state_ != State::kFinishing) break;
+      fx_.finish_timed_out();
+      if (!settings_.setsid || !fx_.signal_group(finish_pid_, SIGKILL))
+        fx_.signal(finish_pid_, SIGKILL);
+      break;
   }
 }
 
+// u and o: the want changes; a service at rest starts (within the
+// one-a-second limit); a backoff pause is cut short.
+void Machine::cmd_up(Want w) noexcept {
+  want_ = w;
+  if (resting()) {  // an explicit start: earlier deaths no longer count
+    deaths_held_ = 0;
+    x_.deaths = 0;
+  }
+  if (!resting() && state_ != State::kBackoff) {
+    announce();  // up, pending or finishing: the start happens when due
+    return;
+  }
+  if (start_allowed()) {
+    announce();
+    do_start();
+    return;
+  }
+  state_ = State::kPending;
+  arm(kStartTimer, last_start_ + kStartInterval);
+  announce();
+}
+
+// The down signal and CONT (so a paused child sees it); KILL later with
+// timeout-kill. A second stop does not push the KILL back.
+void Machine::stop_child() noexcept {
+  kill_child(settings_.down_signal);
+  kill_child(SIGCONT);
+  paused_ = false;
+  if (!stopping_ && settings_.timeout_kill > 0) arm(kKillTimer, fx_.now_ms() + settings_.timeout_kill);
+  stopping_ = true;
+}
+
+void Machine::child_exited(int wstat) noexcept {
+  pid_t old = pid_;
+  int64_t now = fx_.now_ms();
+  pid_ = 0;
+  state_ = State::kDown;
+  pid_changed();
+  disarm(kKillTimer);
+  bool stopped = stopping_;
+  stopping_ = false;
+  // What a stop leaves of the group (children that outlived ./run) goes
+  // with it. The group id cannot have been reused while it has members.
+  if (stopped && settings_.setsid) fx_.signal_group(old, SIGKILL);
+
+  last_wstat_ = wstat;
+  bool signalled = WIFSIGNALED(wstat);
+  x_.exit_code = signalled ? 256 : uint16_t(WEXITSTATUS(wstat));
+  x_.exit_signal = signalled ? static_cast<unsigned char>(WTERMSIG(wstat)) : 0;
+  x_.exit_when = when_;
+  // Deaths the operator caused (a stop, a restart) are not the service's.
+  if (!stopped && !restart_ && want_ == Want::kUp) {
+    if (now - last_start_ < settings_.restart_stable) {
+      if (x_.deaths < 0xffff) ++x_.deaths;
+    } else {
+      x_.deaths = 0;
+    }
+    if (settings_.give_up_deaths > 0) {
+      deaths_at_[deaths_next_] = now;
+      deaths_next_ = (deaths_next_ + 1) % kMaxGiveUp;
+      if (deaths_held_ < kMaxGiveUp) ++deaths_held_;
+    }
+  }
+
+  if (settings_.finish) {
+    int code = signalled ? 256 : WEXITSTATUS(wstat);
+    int sig = signalled ? WTERMSIG(wstat) : 0;
+    pid_t f = fx_.spawn_finish(code, sig, settings_.setsid);
+    if (f >= 0) {
+      finish_pid_ = f;
+      state_ = State::kFinishing;
+      if (settings_.timeout_finish > 0) arm(kFinishTimer, now + settings_.timeout_finish);
+      announce();
+      return;
+    }
+    fx_.finish_fork_failed(errno);
+  }
+  after_run(false);
+}
+
+// ./run has exited (and ./finish, if any, too): what next.
+void Machine::after_run(bool permanent) noexcept {
+  bool restart = restart_;
+  restart_ = false;
+  state_ = State::kDown;
+  if (exit_) {
+    announce();
+    return;
+  }
+  if (permanent) {
+    want_ = Want::kDown;
+    state_ = State::kPermanentlyDown;
+    announce();
+    return;
+  }
+  if (!restart && want_ != Want::kUp) {
+    announce();
+    return;
+  }
+  if (!restart) {
+    bool signalled = WIFSIGNALED(last_wstat_);
+    if (signalled ? settings_.no_restart_signal(WTERMSIG(last_wstat_))
+                  : settings_.no_restart_code(WEXITSTATUS(last_wstat_))) {
+      want_ = Want::kDown;
+      state_ = State::kNotRestarted;
+      announce();
+      return;
+    }
+    int64_t now = fx_.now_ms();
+    if (give_up(now)) {
+      want_ = Want::kDown;
+      state_ = State::kFailed;
+      announce();
+      return;
+    }
+    if (settings_.restart_delay_max > 0 && x_.deaths > 0) {
+      int64_t delay = kBackoffFirst;
+      for (int i = 1; i < x_.deaths && delay < settings_.restart_delay_max; ++i) delay *= 2;
+      if (delay > settings_.restart_delay_max) delay = settings_.restart_delay_max;
+      backoff_until_ = now + delay;
+      if (backoff_until_ < last_start_ + kStartInterval) backoff_until_ = last_start_ + kStartInterval;
+      state_ = State::kBackoff;
+      arm(kStartTimer, backoff_until_);
+      announce();
+      return;
+    }
+  }
+  // A restart that may happen at once is published as one change (the
+  // new pid): a down record replaced microseconds later tells nobody
+  // anything, and each status write costs a rename.
+  if (start_allowed()) {
+    do_start();
+    return;
+  }
+  state_ = State::kPending;
+  arm(kStartTimer, last_start_ + kStartInterval);
+  announce();
+}
+
+// true when the last give_up_deaths deaths all fell within give_up_ms.
+bool Machine::give_up(int64_t now) noexcept {
+  int n = settings_.give_up_deaths;
+  if (n <= 0 || deaths_held_ < n) return false;
+  int64_t oldest = deaths_at_[(deaths_next_ - n + kMaxGiveUp) % kMaxGiveUp];
+  if (now - oldest > settings_.give_up_ms) return false;
+  deaths_held_ = 0;
+  return true;
+}
+
 void Machine::fire_timers() noexcept {
+  static constexpr Event kEvents[kTimerCount] = {Event::kStartDue, Event::kStatusDue,
+                                                 Event::kKillDue, Event::kFinishDue};
   int64_t now = fx_.now_ms();
   for (int t = 0; t < kTimerCount; ++t) {
     if (deadline_[t] < 0 || deadline_[t] > now) continue;
     deadline_[t] = -1;
-    handle(t == kStartTimer ? Event::kStartDue : Event::kStatusDue);
+    handle(kEvents[t]);
   }
 }
 
@@ -122,8 +282,13 @@ bool Machine::start_allowed() noexcept {
   return !started_once_ || fx_.now_ms() >= last_start_ + kStartInterval;
 }
 
+bool Machine::resting() const noexcept {
+  return state_ == State::kDown || state_ == State::kFailed ||
+         state_ == State::kPermanentlyDown || state_ == State::kNotRestarted;
+}
+
 void Machine::want_start() noexcept {
-  if (state_ == State::kUp) return;
+  if (state_ == State::kUp || state_ == State::kFinishing) return;
   if (start_allowed()) {
     do_start();
   } else {
@@ -134,7 +299,8 @@ void Machine::want_start() noexcept {
 
 void Machine::do_start() noexcept {
   disarm(kStartTimer);
-  pid_t pid = fx_.spawn();
+  fx_.load(settings_);
+  pid_t pid = fx_.spawn(settings_.setsid);
   if (pid < 0) {
     fx_.fork_failed(errno);
     state_ = State::kPending;
@@ -147,12 +313,31 @@ void Machine::do_start() noexcept {
   pid_ = pid;
   state_ = State::kUp;
   paused_ = false;
+  stopping_ = false;
   pid_changed();
   announce();
   fx_.release();
 }
 
 void Machine::pid_changed() noexcept { when_ = fx_.wall(); }
+
+namespace {
+
+lib::XState xstate(State s) noexcept {
+  switch (s) {
+    case State::kDown: return lib::XState::kDown;
+    case State::kPending: return lib::XState::kPending;
+    case State::kUp: return lib::XState::kUp;
+    case State::kFinishing: return lib::XState::kFinishing;
+    case State::kBackoff: return lib::XState::kBackoff;
+    case State::kFailed: return lib::XState::kFailed;
+    case State::kPermanentlyDown: return lib::XState::kPermanentlyDown;
+    case State::kNotRestarted: return lib::XState::kNotRestarted;
+  }
+  return lib::XState::kDown;
+}
+
+}  // namespace
 
 void Machine::announce() noexcept {
   status_.when = when_;
@@ -161,14 +346,35 @@ void Machine::announce() noexcept {
   status_.want = want_ == Want::kUp ? 'u' : want_ == Want::kDown ? 'd' : 0;
   unsigned char rec[lib::kStatusSize];
   lib::status_encode(status_, rec);
-  if (fx_.publish(rec))
+  unsigned char x[lib::kXStatusSize];
+  bool extended = settings_.any;
+  if (extended) {
+    x_.state = xstate(state_);
+    x_.flags = stopping_ ? lib::kXStatusStopping : 0;
+    x_.backoff_until = {};
+    if (state_ == State::kBackoff) {
+      // The monotonic deadline, as wall-clock time for svstat.
+      int64_t left = backoff_until_ - fx_.now_ms();
+      if (left < 0) left = 0;
+      lib::Tai64n now = fx_.wall();
+      uint64_t nano = uint64_t(now.nano) + uint64_t(left % 1000) * 1000000;
+      x_.backoff_until = {now.sec + uint64_t(left / 1000) + nano / 1000000000,
+                          uint32_t(nano % 1000000000)};
+    }
+    lib::xstatus_encode(rec, x_, x);
+  }
+  if (fx_.publish(rec, extended ? x : nullptr))
     disarm(kStatusTimer);
   else
     arm(kStatusTimer, fx_.now_ms() + kStatusRetry);
 }
 
 void Machine::kill_child(int sig) noexcept {
-  if (pid_) fx_.signal(pid_, sig);
+  if (!pid_) return;
+  // Before the child has called setsid() its group does not exist yet:
+  // the signal then goes to the child, which is still waiting to exec.
+  if (settings_.setsid && fx_.signal_group(pid_, sig)) return;
+  fx_.signal(pid_, sig);
 }
 
 }  // namespace supervise

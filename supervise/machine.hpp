@@ -12,7 +12,22 @@
 //             most once a second (kStartInterval after the previous start),
 //             and a failed fork is retried after kForkRetry
 //   kUp       ./run is running (maybe stopped by svc -p)
-// Exit (svc -x) is a flag: supervise leaves once it is set and no child runs.
+// and, for a service directory with the setting files of settings.hpp
+// (a directory without them never leaves the three above):
+//   kFinishing      ./run has exited and ./finish runs
+//   kBackoff        a start waits out a backoff pause (restart-delay-max)
+//   kFailed         down after give-up's N deaths within T seconds
+//   kPermanentlyDown  down because ./finish exited 125
+//   kNotRestarted   down because ./run exited as no-restart lists
+// The last three are down states like kDown (want is set to down); only
+// svstat tells them apart, and svc -u leaves them.
+// Exit (svc -x) is a flag: supervise leaves once it is set and neither
+// ./run nor ./finish runs.
+//
+// Stopping (svc -d, svc -r): the down signal (down-signal, else TERM),
+// then CONT; with timeout-kill, KILL when ./run has not exited that long
+// after. With setsid, every signal goes to ./run's process group, and
+// when ./run exits during a stop what is left of its group is killed.
 #pragma once
 #include <sys/types.h>
 
@@ -20,45 +35,80 @@
 
 #include "lib/status.hpp"
 #include "lib/tai.hpp"
+#include "supervise/settings.hpp"
 
 namespace supervise {
 
-enum class State : uint8_t { kDown, kPending, kUp };
+enum class State : uint8_t {
+  kDown, kPending, kUp, kFinishing, kBackoff, kFailed, kPermanentlyDown, kNotRestarted
+};
 enum class Want : uint8_t { kUp, kDown, kOnce };
 
 enum class Event : uint8_t {
   // control letters, in svc's order: u d o p c h a i t k x
   kCmdUp, kCmdDown, kCmdOnce, kCmdPause, kCmdContinue, kCmdHangup, kCmdAlarm,
   kCmdInterrupt, kCmdTerminate, kCmdKill, kCmdExit,
-  kChildExited,  // ./run was reaped
-  kStartDue,     // the start timer expired
-  kStatusDue,    // the status retry timer expired
+  kCmdSignal,     // send the signal given with the event (q 1 2 w, svc -s)
+  kCmdRestart,    // r: the stop sequence, then start again
+  kChildExited,   // ./run was reaped (with its wait status)
+  kFinishExited,  // ./finish was reaped (with its wait status)
+  kStartDue,      // the start timer expired
+  kStatusDue,     // the status retry timer expired
+  kKillDue,       // timeout-kill expired during a stop
+  kFinishDue,     // timeout-finish expired
 };
 
-enum Timer : uint8_t { kStartTimer, kStatusTimer, kTimerCount };
+enum Timer : uint8_t { kStartTimer, kStatusTimer, kKillTimer, kFinishTimer, kTimerCount };
 
 constexpr int64_t kStartInterval = 1000;  // ms between two starts of ./run
 constexpr int64_t kForkRetry = 1000;      // ms before retrying a failed fork
 constexpr int64_t kStatusRetry = 1000;    // ms before rewriting a status that failed
+constexpr int64_t kBackoffFirst = 1000;   // ms, the first backoff pause
 
-// The control byte's event; false for a byte that means nothing (ignored).
-bool event_for_byte(unsigned char c, Event& e) noexcept;
+// The control FIFO's bytes. 0.76's letters: u d o p c h a i t k x.
+// Ours mean nothing to 0.76 or to daemontools-encore (both ignore them):
+// r (restart, as s6-svc -r) and 0x80 + n for signal n (1..64), which
+// svc -s and encore's signal letters (svc -q, -1, -2, -w) send. Encore's
+// own bytes for those ('q', '1', '2', 'w') stay ignored here, as in 0.76:
+// a supervise must not act on bytes that 0.76 tools treat as noise. One
+// byte per command, so a command is written atomically and never split.
+constexpr unsigned char kRestartByte = 'r';
+constexpr unsigned char kSignalByteBase = 0x80;
+
+// The control byte's event (and, for kCmdSignal, its signal in sig);
+// false for a byte that means nothing (ignored).
+bool event_for_byte(unsigned char c, Event& e, int& sig) noexcept;
 
 class Effects {
  public:
   // Forks and execs ./run; the child's pid, or -1 (errno set) when no
   // child could be created. Exec failures happen in the child, which
   // reports them and exits 111.
-  virtual pid_t spawn() noexcept = 0;
+  virtual pid_t spawn(bool setsid) noexcept = 0;
+  // Forks and execs ./finish with s6's arguments: ./run's exit code (256
+  // if it was killed by a signal), the signal number (0 after an exit),
+  // and the service directory as supervise was given it. The child's pid,
+  // or -1 (errno set).
+  virtual pid_t spawn_finish(int code, int sig, bool setsid) noexcept = 0;
   // Lets the child created by the last spawn() go on to exec ./run. It is
   // called once the new pid is published: otherwise the child, busy
   // starting ./run, can take the CPU from supervise before the status
   // says "up", and observers see the change a millisecond late.
   virtual void release() noexcept = 0;
   virtual void signal(pid_t pid, int sig) noexcept = 0;
-  // Replaces supervise/status; false (after a warning) to be retried.
-  virtual bool publish(const unsigned char rec[lib::kStatusSize]) noexcept = 0;
-  virtual void fork_failed(int err) noexcept = 0;  // warns
+  // Signals the process group pgid; false (errno set) when it fails, e.g.
+  // ESRCH when the child has not yet made its group.
+  virtual bool signal_group(pid_t pgid, int sig) noexcept = 0;
+  // Replaces supervise/xstatus (when x is not null, before status) and
+  // supervise/status; false (after a warning) to be retried. With x null,
+  // a supervise/xstatus left from earlier is removed.
+  virtual bool publish(const unsigned char rec[lib::kStatusSize],
+                       const unsigned char* x) noexcept = 0;
+  // Reads the setting files (settings.hpp), warning about bad ones.
+  virtual void load(Settings& s) noexcept = 0;
+  virtual void fork_failed(int err) noexcept = 0;         // warns
+  virtual void finish_fork_failed(int err) noexcept = 0;  // warns
+  virtual void finish_timed_out() noexcept = 0;           // warns
   virtual int64_t now_ms() noexcept = 0;           // monotonic
   virtual lib::Tai64n wall() noexcept = 0;         // for the status stamp
  protected:
@@ -74,7 +124,9 @@ class Machine {
   void init(bool normally_up) noexcept;
   // Second step: starts ./run when it is wanted up.
   void begin() noexcept;
-  void handle(Event e) noexcept;
+  // arg: the wait status for kChildExited and kFinishExited, the signal
+  // for kCmdSignal.
+  void handle(Event e, int arg = 0) noexcept;
   // Delivers kStartDue / kStatusDue for every timer whose time has come.
   void fire_timers() noexcept;
   // Milliseconds until the next timer (0 if overdue), -1 when none is armed.
@@ -82,10 +134,15 @@ class Machine {
   // Rewrites the status (after supervise/ was repaired, and on the way out).
   void republish() noexcept { announce(); }
 
-  bool finished() const noexcept { return exit_ && state_ != State::kUp; }
+  bool finished() const noexcept {
+    return exit_ && state_ != State::kUp && state_ != State::kFinishing;
+  }
   State state() const noexcept { return state_; }
   Want want() const noexcept { return want_; }
   pid_t child() const noexcept { return pid_; }
+  pid_t finish_child() const noexcept { return finish_pid_; }
+  const Settings& settings() const noexcept { return settings_; }
+  const lib::XStatus& xstatus() const noexcept { return x_; }
   bool paused() const noexcept { return paused_; }
   int64_t deadline(Timer t) const noexcept { return deadline_[t]; }
   // The record last published (or attempted).
@@ -93,11 +150,17 @@ class Machine {
 
  private:
   bool start_allowed() noexcept;
+  bool resting() const noexcept;
   void want_start() noexcept;
   void do_start() noexcept;
   void pid_changed() noexcept;
   void announce() noexcept;
   void kill_child(int sig) noexcept;
+  void stop_child() noexcept;
+  void child_exited(int wstat) noexcept;
+  void after_run(bool permanent) noexcept;
+  bool give_up(int64_t now) noexcept;
+  void cmd_up(Want w) noexcept;
   void arm(Timer t, int64_t at) noexcept { deadline_[t] = at; }
   void disarm(Timer t) noexcept { deadline_[t] = -1; }
 
@@ -111,7 +174,18 @@ class Machine {
   int64_t last_start_ = 0;
   lib::Tai64n when_;
   lib::Status status_;
-  int64_t deadline_[kTimerCount] = {-1, -1};
+  Settings settings_;
+  pid_t finish_pid_ = 0;
+  bool stopping_ = false;  // svc -d or -r signalled ./run, which has not exited
+  bool restart_ = false;   // svc -r: start again once ./run has exited
+  int last_wstat_ = 0;     // of ./run, for no-restart
+  int64_t backoff_until_ = 0;
+  // Deaths counted for give-up: monotonic ms, a ring of the last ones.
+  int64_t deaths_at_[kMaxGiveUp] = {};
+  int deaths_next_ = 0;
+  int deaths_held_ = 0;
+  lib::XStatus x_;
+  int64_t deadline_[kTimerCount] = {-1, -1, -1, -1};
 };
 
 }  // namespace supervise

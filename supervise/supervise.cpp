@@ -36,6 +36,7 @@
 
 #include "lib/err.hpp"
 #include "lib/fd_flags.hpp"
+#include "lib/num.hpp"
 #include "lib/selfpipe.hpp"
 #include "lib/status.hpp"
 #include "supervise/files.hpp"
@@ -62,12 +63,15 @@ void reset_reserved_signals() noexcept {
 
 class RealEffects final : public supervise::Effects {
  public:
-  pid_t spawn() noexcept override {
+  pid_t spawn(bool setsid) noexcept override {
     sigset_t all, old;
     sigfillset(&all);
     ::sigprocmask(SIG_BLOCK, &all, &old);
     pid_t pid = ::fork();
     if (pid == 0) {
+      // First thing, so that the group exists by the time supervise can
+      // signal it (until then supervise signals the child itself).
+      if (setsid) ::setsid();
       // Wait (signals still blocked) for release(): one byte on the go
       // pipe, written once the new pid is in supervise/status. Our copy of
       // the write end goes first, so that if supervise dies meanwhile the
@@ -90,6 +94,29 @@ class RealEffects final : public supervise::Effects {
     errno = e;
     return pid;
   }
+  pid_t spawn_finish(int code, int sig, bool setsid) noexcept override {
+    // Formatted before the fork: the child only execs.
+    char a1[24], a2[24];
+    a1[lib::format_u64(a1, uint64_t(code))] = '\0';
+    a2[lib::format_u64(a2, uint64_t(sig))] = '\0';
+    sigset_t all, old;
+    sigfillset(&all);
+    ::sigprocmask(SIG_BLOCK, &all, &old);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      if (setsid) ::setsid();
+      lib::reset_signals_for_exec();
+      reset_reserved_signals();
+      char finish[] = "./finish";
+      char* argv[] = {finish, a1, a2, const_cast<char*>(g_dir), nullptr};
+      ::execve(finish, argv, environ);
+      lib::die_sys(lib::exitcode::temp, {"unable to start ", g_dir, "/finish"});
+    }
+    int e = errno;
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    errno = e;
+    return pid;
+  }
   // A child that died before reading its byte leaves it in the pipe; the
   // next child then starts at once, which is harmless.
   void release() noexcept override {
@@ -103,27 +130,31 @@ class RealEffects final : public supervise::Effects {
     return lib::set_nonblock(go_[1], true) == 0;
   }
   void signal(pid_t pid, int sig) noexcept override { ::kill(pid, sig); }
-  bool publish(const unsigned char rec[lib::kStatusSize]) noexcept override {
-    switch (lib::status_write(rec)) {
-      case lib::StatusWriteError::kNone: return true;
-      case lib::StatusWriteError::kOpen:
-        lib::warn_sys({"unable to open ", g_dir, "/supervise/status.new"});
-        break;
-      case lib::StatusWriteError::kWrite:
-        lib::warn_sys({"unable to write ", g_dir, "/supervise/status.new"});
-        break;
-      case lib::StatusWriteError::kPartial:
-        lib::warn({"unable to write ", g_dir, "/supervise/status.new: partial write"});
-        break;
-      case lib::StatusWriteError::kRename:
-        lib::warn_sys({"unable to rename ", g_dir, "/supervise/status.new to status"});
-        break;
+  bool signal_group(pid_t pgid, int sig) noexcept override { return ::kill(-pgid, sig) == 0; }
+  bool publish(const unsigned char rec[lib::kStatusSize], const unsigned char* x) noexcept override {
+    bool ok = true;
+    if (x) {
+      xstatus_left_ = true;
+      ok = written(lib::xstatus_write(x), "xstatus");
+    } else if (xstatus_left_) {
+      // Once per supervise (or after the files are gone): a stale
+      // extension would be ignored by svstat anyway, but it would mislead
+      // a reader that skips the check.
+      if (::unlink("supervise/xstatus") == 0 || errno == ENOENT) xstatus_left_ = false;
     }
-    return false;
+    return written(lib::status_write(rec), "status") && ok;
   }
+  void load(supervise::Settings& s) noexcept override { supervise::read_settings(g_dir, s); }
   void fork_failed(int err) noexcept override {
     errno = err;
     lib::warn_sys({"unable to fork for ", g_dir, ", trying again in 1 second"});
+  }
+  void finish_fork_failed(int err) noexcept override {
+    errno = err;
+    lib::warn_sys({"unable to fork for ", g_dir, "/finish, skipping it"});
+  }
+  void finish_timed_out() noexcept override {
+    lib::warn({g_dir, "/finish still runs after timeout-finish, killing it"});
   }
   int64_t now_ms() noexcept override {
     timespec ts;
@@ -133,7 +164,28 @@ class RealEffects final : public supervise::Effects {
   lib::Tai64n wall() noexcept override { return lib::tai64n_now(); }
 
  private:
+  // Reports a failed status_write / xstatus_write of supervise/NAME.
+  static bool written(lib::StatusWriteError err, const char* name) noexcept {
+    switch (err) {
+      case lib::StatusWriteError::kNone: return true;
+      case lib::StatusWriteError::kOpen:
+        lib::warn_sys({"unable to open ", g_dir, "/supervise/", name, ".new"});
+        break;
+      case lib::StatusWriteError::kWrite:
+        lib::warn_sys({"unable to write ", g_dir, "/supervise/", name, ".new"});
+        break;
+      case lib::StatusWriteError::kPartial:
+        lib::warn({"unable to write ", g_dir, "/supervise/", name, ".new: partial write"});
+        break;
+      case lib::StatusWriteError::kRename:
+        lib::warn_sys({"unable to rename ", g_dir, "/supervise/", name, ".new to ", name});
+        break;
+    }
+    return false;
+  }
+
   int go_[2] = {-1, -1};
+  bool xstatus_left_ = true;  // a supervise/xstatus may exist
 };
 
 RealEffects g_fx;
@@ -147,7 +199,8 @@ supervise::Files g_files;
 constexpr int64_t kCheckInterval = 5000;
 constexpr int64_t kRepairRetry = 1000;
 
-// Reaps every finished child; tells the machine when it was ./run.
+// Reaps every finished child; tells the machine when it was ./run or
+// ./finish.
 void reap() {
   for (;;) {
     int wstat;
@@ -157,7 +210,10 @@ void reap() {
       if (errno == EINTR) continue;
       return;  // ECHILD
     }
-    if (r == g_machine.child()) g_machine.handle(supervise::Event::kChildExited);
+    if (r == g_machine.child())
+      g_machine.handle(supervise::Event::kChildExited, wstat);
+    else if (r == g_machine.finish_child())
+      g_machine.handle(supervise::Event::kFinishExited, wstat);
   }
 }
 
@@ -173,7 +229,8 @@ void read_control() {
     if (r < 0) return;  // EAGAIN: drained
     for (ssize_t i = 0; i < r; ++i) {
       supervise::Event e;
-      if (supervise::event_for_byte(buf[i], e)) g_machine.handle(e);
+      int sig;
+      if (supervise::event_for_byte(buf[i], e, sig)) g_machine.handle(e, sig);
       // After x with no child, 0.76 leaves without reading further.
       if (g_machine.finished()) return;
     }

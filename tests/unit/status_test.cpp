@@ -5,6 +5,9 @@
 
 #include <string>
 
+#include <signal.h>
+
+#include "lib/signame.hpp"
 #include "lib/status.hpp"
 #include "tests/unit/support.hpp"
 
@@ -111,4 +114,96 @@ TEST_CASE("status_write replaces supervise/status through status.new", "[status]
   CHECK(errno == EISDIR);
   ::rmdir("supervise/status.new");
   REQUIRE(::chdir(cwd) == 0);
+}
+
+TEST_CASE("xstatus: the record, magic, version, length, then the fields, byte for byte", "[status]") {
+  const unsigned char rec[18] = {0x40, 0x00, 0x00, 0x00, 0x65, 0x53, 0xf1, 0x0a, 0x07,
+                                 0x5b, 0xcd, 0x15, 0x00, 0x00, 0x00, 0x00, 0x00, 'u'};
+  lib::XStatus x;
+  x.state = lib::XState::kBackoff;
+  x.flags = lib::kXStatusStopping;
+  x.deaths = 0x0102;
+  x.backoff_until = {0x400000006553f10bULL, 0x00000010};
+  x.exit_code = 256;
+  x.exit_signal = 9;
+  x.exit_when = {0x400000006553f109ULL, 0x20000000};
+  unsigned char b[lib::kXStatusSize];
+  lib::xstatus_encode(rec, x, b);
+  const unsigned char want[56] = {
+      0x40, 0x00, 0x00, 0x00, 0x65, 0x53, 0xf1, 0x0a, 0x07, 0x5b, 0xcd, 0x15, 0x00, 0x00,
+      0x00, 0x00, 0x00, 'u',  's',  'v',  'x',  0x01, 0x00, 0x20, 0x03, 0x01, 0x01, 0x02,
+      0x40, 0x00, 0x00, 0x00, 0x65, 0x53, 0xf1, 0x0b, 0x00, 0x00, 0x00, 0x10, 0x01, 0x00,
+      0x09, 0x00, 0x40, 0x00, 0x00, 0x00, 0x65, 0x53, 0xf1, 0x09, 0x20, 0x00, 0x00, 0x00};
+  CHECK(std::equal(b, b + 56, want));
+  lib::XStatus y;
+  REQUIRE(lib::xstatus_decode(b, sizeof b, rec, y));
+  CHECK(y == x);
+}
+
+TEST_CASE("xstatus: stale, foreign, short or later-version files", "[status]") {
+  unsigned char rec[18] = {};
+  rec[17] = 'd';
+  lib::XStatus x, y;
+  x.state = lib::XState::kFailed;
+  unsigned char b[lib::kXStatusSize + 8] = {};
+  lib::xstatus_encode(rec, x, b);
+  CHECK(lib::xstatus_decode(b, lib::kXStatusSize, rec, y));
+  unsigned char other[18] = {};
+  other[17] = 'u';
+  CHECK(!lib::xstatus_decode(b, lib::kXStatusSize, other, y));  // another record: stale
+  CHECK(!lib::xstatus_decode(b, lib::kXStatusSize - 1, rec, y));
+  CHECK(!lib::xstatus_decode(b, 18, rec, y));
+  b[18] = 'S';
+  CHECK(!lib::xstatus_decode(b, lib::kXStatusSize, rec, y));
+  b[18] = 's';
+  // A later version with more fields: the known ones still read.
+  b[21] = 2;
+  b[23] = 40;
+  CHECK(lib::xstatus_decode(b, sizeof b, rec, y));
+  CHECK(y.state == lib::XState::kFailed);
+  b[21] = 0;
+  CHECK(!lib::xstatus_decode(b, sizeof b, rec, y));
+}
+
+TEST_CASE("xstatus clauses for svstat", "[status]") {
+  auto say = [](const lib::XStatus& x, lib::Tai64n now) {
+    char buf[96];
+    return std::string(buf, lib::xstatus_describe(x, now, buf, sizeof buf));
+  };
+  lib::XStatus x;
+  lib::Tai64n now{lib::kTaiOffset + 100, 500000000};
+  CHECK(say(x, now) == "");
+  x.state = lib::XState::kUp;
+  CHECK(say(x, now) == "");
+  x.state = lib::XState::kFinishing;
+  CHECK(say(x, now) == ", finishing");
+  x.state = lib::XState::kFailed;
+  CHECK(say(x, now) == ", failed");
+  x.state = lib::XState::kPermanentlyDown;
+  CHECK(say(x, now) == ", permanently down");
+  x.state = lib::XState::kNotRestarted;
+  CHECK(say(x, now) == ", not restarted");
+  x.state = lib::XState::kBackoff;
+  x.backoff_until = {lib::kTaiOffset + 108, 500000000};
+  CHECK(say(x, now) == ", backoff 8 seconds");
+  x.backoff_until = {lib::kTaiOffset + 108, 600000000};
+  CHECK(say(x, now) == ", backoff 9 seconds");  // rounded up
+  x.backoff_until = {lib::kTaiOffset + 99, 0};
+  CHECK(say(x, now) == ", backoff 0 seconds");
+}
+
+TEST_CASE("signal names: with or without SIG, either case, or a number", "[status]") {
+  CHECK(lib::signal_from_name("TERM") == SIGTERM);
+  CHECK(lib::signal_from_name("SIGTERM") == SIGTERM);
+  CHECK(lib::signal_from_name("sigkill") == SIGKILL);
+  CHECK(lib::signal_from_name("Usr2") == SIGUSR2);
+  CHECK(lib::signal_from_name("WINCH") == SIGWINCH);
+  CHECK(lib::signal_from_name("34") == 34);
+  CHECK(lib::signal_from_name("64") == 64);
+  CHECK(lib::signal_from_name("65") == 0);
+  CHECK(lib::signal_from_name("0") == 0);
+  CHECK(lib::signal_from_name("") == 0);
+  CHECK(lib::signal_from_name("SIG") == 0);
+  CHECK(lib::signal_from_name("TERMX") == 0);
+  CHECK(lib::signal_from_word("9") == 0);
 }

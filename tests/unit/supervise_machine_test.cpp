@@ -17,6 +17,8 @@ namespace {
 
 // Records what the machine asks for; time moves only when told to.
 struct FakeEffects final : supervise::Effects {
+  supervise::Settings settings;  // what load() reads
+  int loads = 0;
   int64_t now = 10000;
   pid_t next_pid = 100;
   bool fork_fails = false;
@@ -26,13 +28,45 @@ struct FakeEffects final : supervise::Effects {
   std::vector<lib::Status> published;
   int fork_warnings = 0;
 
-  pid_t spawn() noexcept override {
+  std::vector<bool> spawn_setsid;
+  pid_t spawn(bool setsid) noexcept override {
     if (fork_fails) {
       errno = EAGAIN;
       return -1;
     }
     ++spawns;
+    spawn_setsid.push_back(setsid);
     return next_pid++;
+  }
+  struct Finish {
+    int code, sig;
+    bool setsid;
+  };
+  std::vector<Finish> finishes;
+  bool finish_fork_fails = false;
+  int finish_fork_warnings = 0, finish_timeouts = 0;
+  pid_t spawn_finish(int code, int sig, bool setsid) noexcept override {
+    if (finish_fork_fails) {
+      errno = EAGAIN;
+      return -1;
+    }
+    finishes.push_back({code, sig, setsid});
+    return next_pid++;
+  }
+  void finish_fork_failed(int) noexcept override { ++finish_fork_warnings; }
+  void finish_timed_out() noexcept override { ++finish_timeouts; }
+  void load(supervise::Settings& s) noexcept override {
+    ++loads;
+    s = settings;
+  }
+  // Signals to groups, as (pgid, sig); groups in no_group do not exist.
+  std::vector<std::pair<pid_t, int>> group_signals;
+  std::vector<pid_t> no_group;
+  bool signal_group(pid_t pgid, int sig) noexcept override {
+    for (pid_t p : no_group)
+      if (p == pgid) return false;
+    group_signals.emplace_back(pgid, sig);
+    return true;
   }
   int released = 0;
   size_t published_at_release = 0;
@@ -41,9 +75,14 @@ struct FakeEffects final : supervise::Effects {
     published_at_release = published.size();
   }
   void signal(pid_t pid, int sig) noexcept override { signals.emplace_back(pid, sig); }
-  bool publish(const unsigned char rec[lib::kStatusSize]) noexcept override {
+  std::vector<lib::XStatus> xpublished;  // one per publish; state 0xff: none
+  bool publish(const unsigned char rec[lib::kStatusSize], const unsigned char* x) noexcept override {
     if (publish_fails) return false;
     published.push_back(lib::status_decode(rec));
+    lib::XStatus xs;
+    xs.state = static_cast<lib::XState>(0xff);
+    if (x) REQUIRE(lib::xstatus_decode(x, lib::kXStatusSize, rec, xs));
+    xpublished.push_back(xs);
     return true;
   }
   void fork_failed(int) noexcept override { ++fork_warnings; }
@@ -267,13 +306,22 @@ TEST_CASE("the status stamp changes only when the pid does", "[supervise]") {
 
 TEST_CASE("control bytes map to events; others are ignored", "[supervise]") {
   Event e;
-  std::string letters = "udopchaitkx";
-  for (char c : letters) CHECK(supervise::event_for_byte(static_cast<unsigned char>(c), e));
+  int sig;
+  // 0.76's letters, r, and 0x81..0xc0; encore's q 1 2 w stay ignored.
+  std::string letters = "udopchaitkxr";
+  for (char c : letters) CHECK(supervise::event_for_byte(static_cast<unsigned char>(c), e, sig));
   for (int c = 0; c < 256; ++c)
-    if (letters.find(char(c)) == std::string::npos)
-      CHECK(!supervise::event_for_byte(static_cast<unsigned char>(c), e));
-  REQUIRE(supervise::event_for_byte('k', e));
+    if (letters.find(char(c)) == std::string::npos && !(c > 0x80 && c <= 0xc0))
+      CHECK(!supervise::event_for_byte(static_cast<unsigned char>(c), e, sig));
+  REQUIRE(supervise::event_for_byte('k', e, sig));
   CHECK(e == Event::kCmdKill);
+  REQUIRE(supervise::event_for_byte('r', e, sig));
+  CHECK(e == Event::kCmdRestart);
+  for (int n = 1; n <= 64; ++n) {
+    REQUIRE(supervise::event_for_byte(static_cast<unsigned char>(0x80 + n), e, sig));
+    CHECK(e == Event::kCmdSignal);
+    CHECK(sig == n);
+  }
 }
 
 TEST_CASE("an exit followed at once by a restart is published as one change", "[supervise]") {
@@ -322,4 +370,455 @@ TEST_CASE("the child is released only after its pid is published", "[supervise]"
   fx.now += 5000;
   m.handle(Event::kChildExited);
   CHECK(fx.released == 2);
+}
+
+// --- beyond 0.76: the setting files ------------------------------------------
+
+namespace {
+
+// A machine started up with settings s, normally up, ./run running (pid 100).
+struct Running {
+  FakeEffects fx;
+  Machine m{fx};
+  explicit Running(const supervise::Settings& s, bool up = true) {
+    fx.settings = s;
+    m.init(up);
+    m.begin();
+  }
+};
+
+int exited(int code) { return code << 8; }
+int killed(int sig) { return sig; }
+
+supervise::Settings any() {
+  supervise::Settings s;
+  s.any = true;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("without setting files no xstatus is published and nothing changes", "[supervise]") {
+  Running r{supervise::Settings()};
+  for (auto& x : r.fx.xpublished) CHECK(x.state == static_cast<lib::XState>(0xff));
+  r.m.handle(Event::kCmdDown);
+  CHECK(r.fx.signals == (std::vector<std::pair<pid_t, int>>{{100, SIGTERM}, {100, SIGCONT}}));
+  CHECK(r.m.timeout_ms() == -1);  // no KILL timer
+  CHECK(r.fx.group_signals.empty());
+}
+
+TEST_CASE("settings are read at start-up and before every start of ./run", "[supervise]") {
+  Running r{any()};
+  CHECK(r.fx.loads == 2);
+  r.fx.now += 5000;
+  r.fx.settings.down_signal = SIGINT;
+  r.m.handle(Event::kChildExited, exited(0));
+  CHECK(r.fx.loads == 3);
+  r.m.handle(Event::kCmdDown);
+  CHECK(r.fx.signals[0] == std::make_pair(pid_t(101), SIGINT));
+}
+
+TEST_CASE("down-signal replaces TERM for d, CONT still follows; x alone sends nothing", "[supervise]") {
+  auto s = any();
+  s.down_signal = SIGHUP;
+  Running r{s};
+  r.m.handle(Event::kCmdExit);
+  CHECK(r.fx.signals.empty());
+  r.m.handle(Event::kCmdDown);
+  CHECK(r.fx.signals == (std::vector<std::pair<pid_t, int>>{{100, SIGHUP}, {100, SIGCONT}}));
+  CHECK(r.fx.xpublished.back().flags == lib::kXStatusStopping);
+  // t still sends TERM.
+  r.m.handle(Event::kCmdTerminate);
+  CHECK(r.fx.signals.back() == std::make_pair(pid_t(100), SIGTERM));
+}
+
+TEST_CASE("timeout-kill: KILL that long after the down signal, once; none if it exits", "[supervise]") {
+  auto s = any();
+  s.timeout_kill = 300;
+  Running r{s};
+  r.m.handle(Event::kCmdDown);
+  CHECK(r.m.timeout_ms() == 300);
+  advance(r.fx, r.m, 200);
+  r.m.handle(Event::kCmdDown);  // a second d does not push the KILL back
+  CHECK(r.m.timeout_ms() == 100);
+  advance(r.fx, r.m, 99);
+  CHECK(r.fx.signals.back().second != SIGKILL);
+  advance(r.fx, r.m, 1);
+  CHECK(r.fx.signals.back() == std::make_pair(pid_t(100), SIGKILL));
+  CHECK(r.m.timeout_ms() == -1);
+  r.m.handle(Event::kChildExited, killed(SIGKILL));
+  CHECK(r.m.state() == State::kDown);
+
+  // Exiting in time disarms the KILL.
+  Running q{s};
+  q.m.handle(Event::kCmdDown);
+  q.fx.now += 50;
+  q.m.handle(Event::kChildExited, exited(0));
+  CHECK(q.m.timeout_ms() == -1);
+  advance(q.fx, q.m, 1000);
+  for (auto& sig : q.fx.signals) CHECK(sig.second != SIGKILL);
+}
+
+TEST_CASE("setsid: the child is told, signals go to the group, leftovers die with a stop", "[supervise]") {
+  auto s = any();
+  s.setsid = true;
+  s.timeout_kill = 100;
+  Running r{s};
+  CHECK(r.fx.spawn_setsid.back());
+  r.m.handle(Event::kCmdHangup);
+  CHECK(r.fx.group_signals.back() == std::make_pair(pid_t(100), SIGHUP));
+  CHECK(r.fx.signals.empty());
+  r.m.handle(Event::kCmdDown);
+  CHECK(r.fx.group_signals.back() == std::make_pair(pid_t(100), SIGCONT));
+  advance(r.fx, r.m, 100);
+  CHECK(r.fx.group_signals.back() == std::make_pair(pid_t(100), SIGKILL));
+  r.fx.group_signals.clear();
+  r.m.handle(Event::kChildExited, exited(0));
+  CHECK(r.fx.group_signals == (std::vector<std::pair<pid_t, int>>{{100, SIGKILL}}));
+
+  // A child that has not made its group yet is signalled itself.
+  Running q{s};
+  q.fx.no_group.push_back(100);
+  q.m.handle(Event::kCmdAlarm);
+  CHECK(q.fx.signals.back() == std::make_pair(pid_t(100), SIGALRM));
+
+  // An exit that no stop caused leaves the group alone.
+  Running e{s};
+  e.fx.now += 5000;
+  e.m.handle(Event::kChildExited, exited(1));
+  CHECK(e.fx.group_signals.empty());
+}
+
+TEST_CASE("signal letters and svc -s reach ./run only when it runs", "[supervise]") {
+  Running r{supervise::Settings(), false};
+  r.m.handle(Event::kCmdSignal, SIGUSR1);
+  CHECK(r.fx.signals.empty());
+  r.m.handle(Event::kCmdUp);
+  r.m.handle(Event::kCmdSignal, SIGUSR2);
+  r.m.handle(Event::kCmdSignal, 40);
+  CHECK(r.fx.signals == (std::vector<std::pair<pid_t, int>>{{100, SIGUSR2}, {100, 40}}));
+}
+
+TEST_CASE("r: the stop sequence, then a start again, want unchanged", "[supervise]") {
+  auto s = any();
+  s.down_signal = SIGINT;
+  s.timeout_kill = 500;
+  Running r{s};
+  r.fx.now += 5000;
+  r.m.handle(Event::kCmdRestart);
+  CHECK(r.fx.signals == (std::vector<std::pair<pid_t, int>>{{100, SIGINT}, {100, SIGCONT}}));
+  CHECK(r.m.want() == Want::kUp);
+  advance(r.fx, r.m, 500);
+  CHECK(r.fx.signals.back() == std::make_pair(pid_t(100), SIGKILL));
+  r.m.handle(Event::kChildExited, killed(SIGKILL));
+  CHECK(r.m.state() == State::kUp);
+  CHECK(r.fx.spawns == 2);
+  CHECK(r.fx.xpublished.back().deaths == 0);  // not the service's death
+
+  // With want down (o, then the run is still up), r starts it again too.
+  Running o{s};
+  o.m.handle(Event::kCmdOnce);
+  o.fx.now += 5000;
+  o.m.handle(Event::kCmdRestart);
+  o.m.handle(Event::kChildExited, exited(0));
+  CHECK(o.fx.spawns == 2);
+  CHECK(o.m.want() == Want::kOnce);
+
+  // Not running: nothing to restart. d after r cancels the start.
+  Running d{s, false};
+  d.m.handle(Event::kCmdRestart);
+  CHECK(d.fx.spawns == 0);
+  Running c{s};
+  c.fx.now += 5000;
+  c.m.handle(Event::kCmdRestart);
+  c.m.handle(Event::kCmdDown);
+  c.m.handle(Event::kChildExited, exited(0));
+  CHECK(c.m.state() == State::kDown);
+  CHECK(c.fx.spawns == 1);
+}
+
+TEST_CASE("finish gets s6's arguments; the service is finishing until it exits", "[supervise]") {
+  auto s = any();
+  s.finish = true;
+  Running r{s};
+  r.fx.now += 5000;
+  r.m.handle(Event::kChildExited, exited(3));
+  REQUIRE(r.fx.finishes.size() == 1);
+  CHECK(r.fx.finishes[0].code == 3);
+  CHECK(r.fx.finishes[0].sig == 0);
+  CHECK(r.m.state() == State::kFinishing);
+  CHECK(r.fx.published.back().pid == 0);
+  CHECK(r.fx.xpublished.back().state == lib::XState::kFinishing);
+  CHECK(r.fx.xpublished.back().exit_code == 3);
+  CHECK(r.fx.spawns == 1);  // not restarted while finish runs
+  pid_t f = r.m.finish_child();
+  CHECK(f == 101);
+  r.m.handle(Event::kFinishExited, exited(0));
+  CHECK(r.m.state() == State::kUp);
+  CHECK(r.fx.spawns == 2);
+
+  r.fx.now += 5000;
+  r.m.handle(Event::kChildExited, killed(SIGSEGV));
+  CHECK(r.fx.finishes.back().code == 256);
+  CHECK(r.fx.finishes.back().sig == SIGSEGV);
+  CHECK(r.fx.xpublished.back().exit_code == 256);
+  CHECK(r.fx.xpublished.back().exit_signal == SIGSEGV);
+  // A crashing finish counts as finished.
+  r.m.handle(Event::kFinishExited, killed(SIGSEGV));
+  CHECK(r.m.state() == State::kUp);
+}
+
+TEST_CASE("finish: timeout-finish kills it (its group with setsid)", "[supervise]") {
+  auto s = any();
+  s.finish = true;
+  s.timeout_finish = 200;
+  Running r{s};
+  r.fx.now += 5000;
+  r.m.handle(Event::kChildExited, exited(0));
+  CHECK(r.m.timeout_ms() == 200);
+  advance(r.fx, r.m, 200);
+  CHECK(r.fx.finish_timeouts == 1);
+  CHECK(r.fx.signals.back() == std::make_pair(pid_t(101), SIGKILL));
+  r.m.handle(Event::kFinishExited, killed(SIGKILL));
+  CHECK(r.m.state() == State::kUp);
+
+  s.setsid = true;
+  Running g{s};
+  g.fx.now += 5000;
+  g.m.handle(Event::kChildExited, exited(0));
+  CHECK(g.fx.finishes.back().setsid);
+  advance(g.fx, g.m, 200);
+  CHECK(g.fx.group_signals.back() == std::make_pair(pid_t(101), SIGKILL));
+
+  // timeout-finish 0: never killed.
+  s.timeout_finish = 0;
+  Running n{s};
+  n.fx.now += 5000;
+  n.m.handle(Event::kChildExited, exited(0));
+  CHECK(n.m.timeout_ms() == -1);
+}
+
+TEST_CASE("finish exiting 125 marks the service permanently down; u starts it", "[supervise]") {
+  auto s = any();
+  s.finish = true;
+  Running r{s};
+  r.fx.now += 5000;
+  r.m.handle(Event::kChildExited, exited(1));
+  r.m.handle(Event::kCmdUp);  // u during finish does not override 125
+  r.m.handle(Event::kFinishExited, exited(125));
+  CHECK(r.m.state() == State::kPermanentlyDown);
+  CHECK(r.m.want() == Want::kDown);
+  CHECK(r.fx.published.back().want == 'd');
+  CHECK(r.fx.xpublished.back().state == lib::XState::kPermanentlyDown);
+  advance(r.fx, r.m, 10000);
+  CHECK(r.fx.spawns == 1);
+  r.m.handle(Event::kCmdUp);
+  CHECK(r.m.state() == State::kUp);
+  CHECK(r.fx.spawns == 2);
+}
+
+TEST_CASE("commands during finish: d, u, x, signals", "[supervise]") {
+  auto s = any();
+  s.finish = true;
+  Running r{s};
+  r.fx.now += 5000;
+  r.m.handle(Event::kChildExited, exited(0));
+  size_t sigs = r.fx.signals.size();
+  r.m.handle(Event::kCmdKill);  // for ./run, which is not running
+  CHECK(r.fx.signals.size() == sigs);
+  r.m.handle(Event::kCmdDown);
+  CHECK(r.m.state() == State::kFinishing);  // finish is not interrupted
+  r.m.handle(Event::kFinishExited, exited(0));
+  CHECK(r.m.state() == State::kDown);
+  CHECK(r.fx.spawns == 1);
+
+  Running u{s, false};
+  u.m.handle(Event::kCmdUp);
+  u.fx.now += 5000;
+  u.m.handle(Event::kChildExited, exited(0));
+  u.m.handle(Event::kCmdDown);
+  u.m.handle(Event::kCmdUp);
+  u.m.handle(Event::kFinishExited, exited(0));
+  CHECK(u.m.state() == State::kUp);  // the last command wins
+
+  Running x{s};
+  x.fx.now += 5000;
+  x.m.handle(Event::kChildExited, exited(0));
+  x.m.handle(Event::kCmdDown);
+  x.m.handle(Event::kCmdExit);
+  CHECK(!x.m.finished());  // waits for finish
+  x.m.handle(Event::kFinishExited, exited(0));
+  CHECK(x.m.finished());
+}
+
+TEST_CASE("a finish that cannot be forked is skipped with a warning", "[supervise]") {
+  auto s = any();
+  s.finish = true;
+  Running r{s};
+  r.fx.finish_fork_fails = true;
+  r.fx.now += 5000;
+  r.m.handle(Event::kChildExited, exited(0));
+  CHECK(r.fx.finish_fork_warnings == 1);
+  CHECK(r.m.state() == State::kUp);
+}
+
+TEST_CASE("backoff: quick deaths double the pause from 1 s to the cap", "[supervise]") {
+  auto s = any();
+  s.restart_delay_max = 5000;
+  s.restart_stable = 3000;
+  Running r{s};
+  std::vector<int> pauses;
+  for (int i = 0; i < 6; ++i) {
+    r.fx.now += 10;
+    r.m.handle(Event::kChildExited, exited(1));
+    REQUIRE(r.m.state() == State::kBackoff);
+    pauses.push_back(r.m.timeout_ms());
+    CHECK(r.fx.xpublished.back().state == lib::XState::kBackoff);
+    CHECK(r.fx.xpublished.back().deaths == i + 1);
+    int64_t until_ms = int64_t(r.fx.xpublished.back().backoff_until.sec - lib::kTaiOffset) * 1000;
+    CHECK(until_ms == (r.fx.now / 1000) * 1000 + pauses.back());  // fake wall: whole seconds
+    advance(r.fx, r.m, pauses.back());
+    REQUIRE(r.m.state() == State::kUp);
+  }
+  CHECK(pauses == std::vector<int>{1000, 2000, 4000, 5000, 5000, 5000});
+  // A stable run resets the count: restarted at once.
+  r.fx.now += 3000;
+  r.m.handle(Event::kChildExited, exited(1));
+  CHECK(r.m.state() == State::kUp);
+  CHECK(r.fx.xpublished.back().deaths == 0);
+  r.fx.now += 10;
+  r.m.handle(Event::kChildExited, exited(1));
+  CHECK(r.m.timeout_ms() == 1000);
+}
+
+TEST_CASE("commands during backoff act at once; u starts within the one-a-second limit", "[supervise]") {
+  auto s = any();
+  s.restart_delay_max = 60000;
+  Running r{s};
+  for (int i = 0; i < 4; ++i) {
+    r.fx.now += 10;
+    r.m.handle(Event::kChildExited, exited(1));
+    advance(r.fx, r.m, r.m.timeout_ms());
+  }
+  r.fx.now += 10;
+  r.m.handle(Event::kChildExited, exited(1));
+  REQUIRE(r.m.state() == State::kBackoff);
+  CHECK(r.m.timeout_ms() == 16000);
+  int spawns = r.fx.spawns;
+  r.m.handle(Event::kCmdUp);
+  CHECK(r.m.state() == State::kPending);  // 10 ms after the last start
+  advance(r.fx, r.m, 990);
+  CHECK(r.fx.spawns == spawns + 1);
+
+  r.fx.now += 10;
+  r.m.handle(Event::kChildExited, exited(1));
+  REQUIRE(r.m.state() == State::kBackoff);
+  r.fx.now += 2000;
+  r.m.handle(Event::kCmdUp);  // more than a second after: at once
+  CHECK(r.m.state() == State::kUp);
+
+  r.fx.now += 10;
+  r.m.handle(Event::kChildExited, exited(1));
+  r.m.handle(Event::kCmdDown);
+  CHECK(r.m.state() == State::kDown);
+  CHECK(r.m.timeout_ms() == -1);
+  r.m.handle(Event::kCmdOnce);
+  r.fx.now += 1000;
+  r.m.fire_timers();
+  CHECK(r.m.state() == State::kUp);
+
+  r.fx.now += 10;
+  r.m.handle(Event::kCmdUp);
+  r.m.handle(Event::kChildExited, exited(1));
+  REQUIRE(r.m.state() == State::kBackoff);
+  r.m.handle(Event::kCmdExit);
+  CHECK(r.m.finished());
+}
+
+TEST_CASE("give-up: N deaths within T seconds mark the service failed until u", "[supervise]") {
+  auto s = any();
+  s.give_up_deaths = 3;
+  s.give_up_ms = 10000;
+  Running r{s};
+  // Deaths spread wider than T do not add up.
+  for (int i = 0; i < 4; ++i) {
+    r.fx.now += 11000;
+    r.m.handle(Event::kChildExited, exited(1));
+    CHECK(r.m.state() == State::kUp);
+  }
+  r.fx.now += 1000;
+  r.m.handle(Event::kChildExited, exited(1));
+  advance(r.fx, r.m, 1000);
+  CHECK(r.m.state() == State::kUp);
+  r.m.handle(Event::kChildExited, exited(1));  // third within 10 s
+  CHECK(r.m.state() == State::kFailed);
+  CHECK(r.m.want() == Want::kDown);
+  CHECK(r.fx.published.back().want == 'd');
+  CHECK(r.fx.xpublished.back().state == lib::XState::kFailed);
+  advance(r.fx, r.m, 60000);
+  int spawns = r.fx.spawns;
+  r.m.handle(Event::kCmdUp);
+  CHECK(r.fx.spawns == spawns + 1);
+  // The count starts again after u.
+  r.fx.now += 1000;
+  r.m.handle(Event::kChildExited, exited(1));
+  CHECK(r.m.state() == State::kUp);
+}
+
+TEST_CASE("no-restart: listed exit codes and signals leave the service down", "[supervise]") {
+  auto s = any();
+  REQUIRE(supervise::parse_no_restart("0 3\nTERM", s));
+  Running r{s};
+  r.fx.now += 5000;
+  r.m.handle(Event::kChildExited, exited(1));
+  CHECK(r.m.state() == State::kUp);
+  r.fx.now += 5000;
+  r.m.handle(Event::kChildExited, killed(SIGKILL));
+  CHECK(r.m.state() == State::kUp);
+  r.fx.now += 5000;
+  r.m.handle(Event::kChildExited, exited(3));
+  CHECK(r.m.state() == State::kNotRestarted);
+  CHECK(r.m.want() == Want::kDown);
+  CHECK(r.fx.xpublished.back().state == lib::XState::kNotRestarted);
+  r.m.handle(Event::kCmdUp);
+  r.fx.now += 5000;
+  r.m.handle(Event::kChildExited, killed(SIGTERM));
+  CHECK(r.m.state() == State::kNotRestarted);
+}
+
+TEST_CASE("setting files parse as documented", "[supervise]") {
+  int64_t ms = -1;
+  CHECK(supervise::parse_millis("250\n", ms));
+  CHECK(ms == 250);
+  CHECK(supervise::parse_millis("0", ms));
+  CHECK(ms == 0);
+  for (const char* bad : {"", "-1", "1.5", "1s", "12 3", "99999999999999"})
+    CHECK(!supervise::parse_millis(bad, ms));
+  CHECK(ms == 0);
+  int sig = 0;
+  CHECK(supervise::parse_signal("HUP\n", sig));
+  CHECK(sig == SIGHUP);
+  CHECK(supervise::parse_signal("sigusr1", sig));
+  CHECK(sig == SIGUSR1);
+  CHECK(supervise::parse_signal("9", sig));
+  CHECK(sig == 9);
+  for (const char* bad : {"", "0", "65", "FOO", "SIG", "TERM KILL"}) CHECK(!supervise::parse_signal(bad, sig));
+  int n = 0;
+  CHECK(supervise::parse_give_up("5 60\n", n, ms));
+  CHECK(n == 5);
+  CHECK(ms == 60000);
+  for (const char* bad : {"5", "0 60", "5 0", "65 10", "5 60 1", "a b"})
+    CHECK(!supervise::parse_give_up(bad, n, ms));
+  supervise::Settings s;
+  CHECK(supervise::parse_no_restart("0 255 SIGTERM hup 1", s));
+  CHECK(s.no_restart_code(0));
+  CHECK(s.no_restart_code(255));
+  CHECK(s.no_restart_code(1));
+  CHECK(!s.no_restart_code(2));
+  CHECK(s.no_restart_signal(SIGTERM));
+  CHECK(s.no_restart_signal(SIGHUP));
+  CHECK(!s.no_restart_signal(SIGKILL));
+  CHECK(!supervise::parse_no_restart("0 256", s));
+  CHECK(!supervise::parse_no_restart("0 NOPE", s));
+  CHECK(s.no_restart_code(0));  // unchanged by a malformed list
 }

@@ -1,0 +1,68 @@
+// The optional setting files of a service directory, beyond daemontools
+// 0.76 (see service-dir(5)). Each holds one value; a missing file means the
+// 0.76 behaviour. supervise reads them at start-up and before every start
+// of ./run, so a change applies at the next start.
+//
+//   down-signal        signal svc -d and svc -r send instead of TERM: a
+//                      name (TERM, SIGTERM, either case) or a number
+//   timeout-kill       ms after the down signal before KILL (0: never)
+//   setsid             present: ./run (and ./finish) lead a new session
+//                      and process group, and signals go to the group
+//   finish             executable: run after ./run exits (as s6's)
+//   timeout-finish     ms before a running ./finish is killed (default
+//                      5000; 0: never)
+//   restart-delay-max  ms, turns on backoff: each quick death doubles the
+//                      pause before the next start, from 1 s up to this
+//   restart-stable     ms ./run must stay up to count as stable, which
+//                      resets the backoff (default 10000)
+//   give-up            "N T": after N deaths within T seconds, the service
+//                      is marked failed and stays down until svc -u
+//   no-restart         exit codes (0..255) and signal names, separated by
+//                      white space, after which ./run is not restarted
+//
+// A malformed file gets a warning, "supervise: warning: DIR/FILE: malformed,
+// ignored", and its default applies. A finish without an execute bit gets
+// "supervise: warning: DIR/finish: not executable, ignored".
+#pragma once
+#include <cstdint>
+#include <string_view>
+
+namespace supervise {
+
+constexpr int kMaxGiveUp = 64;  // the largest N of give-up
+
+struct Settings {
+  bool any = false;  // at least one of the files exists
+  int down_signal = 15;
+  int64_t timeout_kill = 0;
+  bool setsid = false;
+  bool finish = false;
+  int64_t timeout_finish = 5000;
+  int64_t restart_delay_max = 0;  // 0: no backoff
+  int64_t restart_stable = 10000;
+  int give_up_deaths = 0;  // 0: never give up
+  int64_t give_up_ms = 0;
+  uint64_t no_restart_codes[4] = {0, 0, 0, 0};  // bit n: exit code n
+  uint64_t no_restart_signals = 0;              // bit n-1: signal n
+
+  bool no_restart_code(int code) const noexcept {
+    return code >= 0 && code < 256 && (no_restart_codes[code >> 6] >> (code & 63)) & 1;
+  }
+  bool no_restart_signal(int sig) const noexcept {
+    return sig >= 1 && sig <= 64 && (no_restart_signals >> (sig - 1)) & 1;
+  }
+};
+
+// Parsers of a file's text (trailing white space allowed); false when
+// malformed, leaving the setting unchanged.
+bool parse_millis(std::string_view text, int64_t& ms) noexcept;
+bool parse_signal(std::string_view text, int& sig) noexcept;
+bool parse_give_up(std::string_view text, int& deaths, int64_t& ms) noexcept;
+bool parse_no_restart(std::string_view text, Settings& s) noexcept;
+
+// Reads the files in the current directory (the service directory) into s,
+// from the defaults; warns (dir as given, for messages) about malformed or
+// unreadable ones. No heap: one static buffer.
+void read_settings(const char* dir, Settings& s) noexcept;
+
+}  // namespace supervise
