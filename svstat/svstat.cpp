@@ -8,6 +8,13 @@
 // The seconds count from the last start or exit of ./run. "supervise not
 // running" means nothing has supervise/ok open for reading.
 //
+// For a service using the setting files of service-dir(5), supervise also
+// writes supervise/xstatus; when its copy of the status record matches
+// supervise/status, one clause is appended: ", finishing", ", backoff N
+// seconds", ", failed", ", permanently down" or ", not restarted" (see
+// lib/status.hpp). Without it (0.76's supervise, a service without those
+// files, a stale file) the line is 0.76's.
+//
 // Exit codes: 0, even when a directory could not be read; 111 when the
 // current directory cannot be opened or returned to.
 #include <errno.h>
@@ -64,9 +71,18 @@ void describe(lib::Writer& out) {
     out.put(r == -1 ? lib::error_str(e) : "bad format");
     return;
   }
-  char line[128];
-  size_t n = lib::status_describe(lib::status_decode(rec), normally_up, lib::tai64n_now().sec,
-                                  line, sizeof line);
+  lib::Tai64n now = lib::tai64n_now();
+  char line[192];
+  size_t n = lib::status_describe(lib::status_decode(rec), normally_up, now.sec, line, sizeof line);
+  unsigned char xbuf[256];
+  lib::XStatus x;
+  fd = ::open("supervise/xstatus", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd >= 0) {
+    ssize_t xr = lib::read_full(fd, reinterpret_cast<char*>(xbuf), sizeof xbuf);
+    ::close(fd);
+    if (xr > 0 && lib::xstatus_decode(xbuf, size_t(xr), rec, x))
+      n += lib::xstatus_describe(x, now, line + n, sizeof line - n);
+  }
   out.put(std::string_view(line, n));
 }
 

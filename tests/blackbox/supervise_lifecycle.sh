@@ -1,0 +1,199 @@
+# supervise beyond 0.76, after ./run exits: ./finish (s6's arguments,
+# timeout-finish, exit 125), backoff, give-up, no-restart, every command
+# during a backoff pause or a finish, and what svstat shows. Ours only.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../helpers/supervise_common.sh"
+
+ok_if() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+svstat_has() { "$BIN/svstat" "$1" | grep -q -- "$2"; }
+nlines() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
+
+# finish arguments, differential against s6-supervise (2.11 passes three:
+# exit code or 256, signal number or 0, the directory as given): ./run
+# exits or dies in a different way at each start.
+RUN_CASES='n=$(cat n 2>/dev/null || echo 0); echo $((n + 1)) >n
+case $n in
+  0) exit 0;; 1) exit 3;; 2) exit 255;; 3) kill -HUP $$;; 4) kill -INT $$;;
+  5) kill -KILL $$;; 6) kill -USR1 $$;; 7) kill -TERM $$;; 8) kill -SEGV $$;;
+  9) kill -ALRM $$;; *) exec sleep 1000;;
+esac'
+FINISH_ARGS='#!/bin/sh
+echo "$#: $*" >>args'
+cases=10
+if [ -x /usr/bin/s6-supervise ]; then impls="ours s6"; else impls=ours; fi
+for impl in $impls; do
+  mkdir -p "$T/fin-$impl"
+  mksvc "$T/fin-$impl/s" "$RUN_CASES"
+  printf '%s\n' "$FINISH_ARGS" >"$T/fin-$impl/s/finish"; chmod 755 "$T/fin-$impl/s/finish"
+  cd "$T/fin-$impl"
+  ulimit -c 0
+  if [ $impl = ours ]; then spawn sp_ours "$BIN/supervise" s; else spawn sp_s6 /usr/bin/s6-supervise s; fi
+  cd - >/dev/null
+done
+for impl in $impls; do
+  wait_until 20 eval '[ "$(nlines "$T/fin-$impl/s/args")" -ge $cases ]'
+done
+expected="1: 0 0 s|2: 3 0 s|3: 255 0 s|4: 256 1 s|5: 256 2 s|6: 256 9 s|7: 256 10 s|8: 256 15 s|9: 256 11 s|10: 256 14 s|"
+got=$(awk '{ printf "%d: %s %s %s|", NR, $2, $3, $4 }' "$T/fin-ours/s/args" | cut -d'|' -f1-$cases)"|"
+ok_if "finish gets exit code or 256, signal or 0, the dir as given ($got)" test "$got" = "$expected"
+if [ -x /usr/bin/s6-supervise ]; then
+  ok_if "the same arguments as s6-supervise" cmp -s "$T/fin-ours/s/args" "$T/fin-s6/s/args"
+  /usr/bin/s6-svc -xd "$T/fin-s6/s" 2>/dev/null
+  stop "$sp_s6"
+else
+  skip "finish arguments against s6" "s6-supervise not installed"
+fi
+end_sup "$sp_ours" "$T/fin-ours/s"
+
+# finish: the service is "finishing" while it runs, not restarted; timeout-finish.
+d=$(mktemp -d "$T/ft.XXXXXX")/s
+mksvc "$d" 'echo start >>starts; n=$(wc -l <starts); [ $n -le 2 ] && exit 1; exec sleep 1000'
+printf '#!/bin/sh\necho $$ >fpid\nexec sleep 1000\n' >"$d/finish"; chmod 755 "$d/finish"
+echo 1500 >"$d/timeout-finish"
+spawn sp "$BIN/supervise" "$d" 2>"$T/ft.err"
+ok_if "finish runs after ./run" wait_until 10 test -s "$d/fpid"
+ok_if "svstat: finishing" svstat_has "$d" "^$d: down [0-9]* seconds, normally up, want up, finishing\$"
+ok_if "not restarted while finish runs" test "$(nlines "$d/starts")" = 1
+fp=$(cat "$d/fpid"); t0=$(date +%s%N)
+ok_if "finish killed after timeout-finish" wait_until 10 gone "$fp"
+ms=$((($(date +%s%N) - t0) / 1000000))
+ok_if "... about 1.5 s after it started (${ms} ms after we saw it)" test $ms -ge 1000 -a $ms -lt 2500
+ok_if "... with a warning" wait_until 5 file_has "$T/ft.err" "^supervise: warning: $d/finish still runs after timeout-finish, killing it\$"
+ok_if "then ./run starts again" wait_until 5 eval '[ "$(nlines "$d/starts")" -ge 2 ]'
+# A finish that crashes counts as finished.
+printf '#!/bin/sh\nkill -SEGV $$\n' >"$d/finish"
+ok_if "a crashing finish: ./run starts again" wait_until 10 eval '[ "$(nlines "$d/starts")" -ge 3 ]'
+end_sup "$sp" "$d"
+
+# Exit 125: permanently down until svc -u.
+d=$(mktemp -d "$T/f125.XXXXXX")/s
+mksvc "$d" 'echo start >>starts; exit 0'
+printf '#!/bin/sh\nexit 125\n' >"$d/finish"; chmod 755 "$d/finish"
+start_sup sp "$BIN/supervise" "$d"
+ok_if "finish 125: permanently down" wait_until 10 svstat_has "$d" "^$d: down [0-9]* seconds, normally up, permanently down\$"
+sleep 1.2
+ok_if "... and not restarted" test "$(nlines "$d/starts")" = 1
+ok_if "... want down" test "$(sv_want "$d")" = 64
+"$BIN/svc" -u "$d"
+ok_if "svc -u starts it again" wait_until 5 eval '[ "$(nlines "$d/starts")" = 2 ]'
+end_sup "$sp" "$d"
+
+# Commands during finish: d (stays down after), u (starts after), x (leaves after).
+d=$(mktemp -d "$T/fc.XXXXXX")/s
+mksvc "$d" 'echo start >>starts; exit 1'
+printf '#!/bin/sh\necho $$ >fpid\nwhile [ ! -e go ]; do sleep 0.02; done\nrm -f go fpid\n' >"$d/finish"; chmod 755 "$d/finish"
+touch "$d/down"
+start_sup sp "$BIN/supervise" "$d"
+"$BIN/svc" -u "$d"
+wait_until 10 test -s "$d/fpid"
+"$BIN/svc" -d "$d"
+ok_if "d during finish: finish goes on" eval 'sleep 0.2; kill -0 "$(cat "$d/fpid")"'
+touch "$d/go"
+ok_if "d during finish: down after it" wait_until 5 eval '[ ! -e "$d/go" ] && svstat_has "$d" "^$d: down [0-9]* seconds\$"'
+"$BIN/svc" -u "$d"; wait_until 10 test -s "$d/fpid"
+"$BIN/svc" -d "$d"; "$BIN/svc" -u "$d"
+n=$(nlines "$d/starts"); touch "$d/go"
+ok_if "u during finish: started after it" wait_until 5 eval '[ "$(nlines "$d/starts")" -gt '"$n"' ]'
+wait_until 10 test -s "$d/fpid"
+"$BIN/svc" -dx "$d"
+sleep 0.3
+ok_if "x during finish: supervise waits for it" kill -0 "$sp"
+touch "$d/go"
+ok_if "x during finish: then leaves" wait_until 5 gone "$sp"
+stop "$sp"
+
+# Backoff: 1, 2, 4, cap (4) seconds between quick deaths, within 10%.
+d=$(mktemp -d "$T/bo.XXXXXX")/s
+mksvc "$d" 'date +%s%N >>starts; exit 1'
+echo 4000 >"$d/restart-delay-max"
+start_sup sp "$BIN/supervise" "$d"
+ok_if "svstat: backoff N seconds" wait_until 5 svstat_has "$d" ", backoff [12] seconds\$"
+wait_until 20 eval '[ "$(nlines "$d/starts")" -ge 5 ]'
+"$BIN/svc" -d "$d"
+gaps=$(awk 'NR > 1 { printf "%d ", ($1 - prev) / 1000000 } { prev = $1 }' "$d/starts")
+set -- $gaps
+ok_if "backoff pauses 1000 2000 4000 4000 ms within 10% ($gaps)" awk -v g="$gaps" 'BEGIN {
+  split(g, a, " "); split("1000 2000 4000 4000", w, " ")
+  for (i = 1; i <= 4; i++) if (a[i] < w[i] * 0.95 || a[i] > w[i] * 1.1) exit 1 }'
+end_sup "$sp" "$d"
+
+# Backoff resets after restart-stable: a long run brings back the 1 s pause.
+d=$(mktemp -d "$T/br.XXXXXX")/s
+mksvc "$d" 'date +%s%N >>starts; [ $(wc -l <starts) = 3 ] && sleep 1.5; exit 1'
+echo 8000 >"$d/restart-delay-max"
+echo 1000 >"$d/restart-stable"
+start_sup sp "$BIN/supervise" "$d"
+wait_until 20 eval '[ "$(nlines "$d/starts")" -ge 5 ]'
+"$BIN/svc" -d "$d"
+gaps=$(awk 'NR > 1 { printf "%d ", ($1 - prev) / 1000000 } { prev = $1 }' "$d/starts")
+ok_if "after a stable run: restarted at once, then 1 s again ($gaps)" awk -v g="$gaps" 'BEGIN {
+  split(g, a, " "); split("1000 2000 1500 1000", w, " ")
+  for (i = 1; i <= 4; i++) if (a[i] < w[i] * 0.95 || a[i] > w[i] * 1.1) exit 1 }'
+end_sup "$sp" "$d"
+
+# Commands during a backoff pause act at once.
+d=$(mktemp -d "$T/bc.XXXXXX")/s
+mksvc "$d" 'echo start >>starts; sleep 1.2; exit 1'
+echo 60000 >"$d/restart-delay-max"
+start_sup sp "$BIN/supervise" "$d"
+ok_if "third pause is 4 s" wait_until 15 svstat_has "$d" ", backoff [34] seconds\$"
+n=$(nlines "$d/starts")
+"$BIN/svc" -u "$d"
+ok_if "u during backoff: starts at once" wait_until 1 eval '[ "$(nlines "$d/starts")" -gt '"$n"' ]'
+ok_if "next pause is 8 s (the count goes on)" wait_until 5 svstat_has "$d" ", backoff [78] seconds\$"
+"$BIN/svc" -d "$d"
+ok_if "d during backoff: plain down" wait_until 2 svstat_has "$d" "^$d: down [0-9]* seconds, normally up\$"
+n=$(nlines "$d/starts")
+"$BIN/svc" -o "$d"
+ok_if "o after it: starts at once" wait_until 1 eval '[ "$(nlines "$d/starts")" -gt '"$n"' ]'
+"$BIN/svc" -u "$d"
+wait_until 5 svstat_has "$d" ", backoff"
+"$BIN/svc" -x "$d"
+ok_if "x during backoff: supervise leaves at once" wait_until 2 gone "$sp"
+stop "$sp"
+
+# give-up: 3 deaths within 10 s: failed, down until svc -u.
+d=$(mktemp -d "$T/gu.XXXXXX")/s
+mksvc "$d" 'echo start >>starts; exit 1'
+echo '3 10' >"$d/give-up"
+start_sup sp "$BIN/supervise" "$d"
+ok_if "give-up: failed after 3 deaths" wait_until 10 svstat_has "$d" "^$d: down [0-9]* seconds, normally up, failed\$"
+sleep 1.2
+ok_if "... 3 starts, no more" test "$(nlines "$d/starts")" = 3
+"$BIN/svc" -u "$d"
+ok_if "svc -u starts it again, 3 more deaths to fail" wait_until 10 eval '[ "$(nlines "$d/starts")" = 6 ] && svstat_has "$d" failed'
+end_sup "$sp" "$d"
+
+# no-restart: listed exit codes and signals stop the restarts.
+d=$(mktemp -d "$T/nr.XXXXXX")/s
+mksvc "$d" 'echo start >>starts; [ $(wc -l <starts) = 1 ] && exit 1; [ $(wc -l <starts) = 3 ] && kill -TERM $$; exit 0'
+printf '0\nTERM\n' >"$d/no-restart"
+start_sup sp "$BIN/supervise" "$d"
+ok_if "no-restart 0: not restarted after exit 0 (after exit 1 it was)" wait_until 10 svstat_has "$d" "^$d: down [0-9]* seconds, normally up, not restarted\$"
+ok_if "... two starts" test "$(nlines "$d/starts")" = 2
+"$BIN/svc" -u "$d"
+ok_if "no-restart TERM: not restarted after a TERM death" wait_until 10 eval '[ "$(nlines "$d/starts")" = 3 ] && svstat_has "$d" "not restarted"'
+end_sup "$sp" "$d"
+
+# xstatus: only for services with setting files; a stale one is ignored.
+d=$(mktemp -d "$T/xs.XXXXXX")/s
+mksvc "$d" 'exec sleep 1000'
+start_sup sp "$BIN/supervise" "$d"
+wait_until 10 sv_up "$d"
+ok_if "no xstatus without setting files" test ! -e "$d/supervise/xstatus"
+ok_if "svstat: 0.76 text" svstat_has "$d" "^$d: up (pid [0-9]*) [0-9]* seconds\$"
+end_sup "$sp" "$d"
+echo 100 >"$d/timeout-kill"
+start_sup sp "$BIN/supervise" "$d"
+wait_until 10 sv_up "$d"
+ok_if "xstatus with them: 56 bytes, its record equals status" \
+  eval '[ "$(wc -c <"$d/supervise/xstatus")" = 56 ] && cmp -s -n 18 "$d/supervise/xstatus" "$d/supervise/status"'
+end_sup "$sp" "$d"
+rm "$d/timeout-kill"
+start_sup sp "$BIN/supervise" "$d"
+wait_until 10 sv_up "$d"
+ok_if "a leftover xstatus is removed once the files are gone" test ! -e "$d/supervise/xstatus"
+end_sup "$sp" "$d"
+
+finish
