@@ -62,7 +62,7 @@ HELPER_BINS := $(patsubst tests/helpers/%.cpp,$(OBJDIR)/helpers/%,$(HELPER_SRCS)
 # alike: built without the sanitizers, whatever SANITIZE says.
 NSS_TEST_LIB := $(OBJDIR)/helpers/nss/libnss_suitetest.so.2
 
-MAN_PAGES := $(wildcard man/*.8)
+MAN_PAGES := $(wildcard man/*.[1-9])
 
 .PHONY: all check unit blackbox bench install clean
 all: $(BINARIES)

@@ -1,0 +1,64 @@
+# The reference svc, svstat and svok drive and read our supervise on a
+# service that uses the setting files of service-dir(5): supervise/status
+# stays 0.76's 18 bytes, the reference's letters act through the files
+# (down-signal, timeout-kill, setsid, finish), and our svstat's line is the
+# reference's plus one clause.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../helpers/supervise_common.sh"
+
+ok_if() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+if [ "$HAVE_REF" != 1 ]; then
+  skip "interoperability with the setting files" "reference not installed"
+  finish
+  exit
+fi
+
+d=$(mktemp -d "$T/x.XXXXXX")/s
+mksvc "$d" "trap '' TERM HUP; echo start >>starts; exec sleep 1000"
+echo HUP >"$d/down-signal"
+echo 300 >"$d/timeout-kill"
+: >"$d/setsid"
+printf '#!/bin/sh\necho "$*" >>args\n' >"$d/finish"; chmod 755 "$d/finish"
+echo '3 60' >"$d/give-up"
+spawn sp "$BIN/supervise" "$d"
+ok_if "reference svok sees our supervise" wait_until 10 "$REF/svok" "$d"
+wait_until 10 sv_up "$d"
+ok_if "status is 18 bytes" test "$(wc -c <"$d/supervise/status")" = 18
+ok_if "reference svstat: 0.76 text" eval '"$REF/svstat" "$d" | grep -q "^$d: up (pid [0-9]*) [0-9]* seconds\$"'
+"$REF/svc" -d "$d"
+ok_if "reference svc -d: down-signal ignored, KILL after timeout-kill" wait_until 3 sv_down "$d"
+ok_if "finish ran with KILL's arguments" wait_until 3 file_has "$d/args" "^256 9 $d\$"
+a=$("$REF/svstat" "$d"); b=$("$BIN/svstat" "$d")
+ok_if "both svstat agree when there is no clause ($b)" test "$a" = "$b"
+"$REF/svc" -u "$d"
+ok_if "reference svc -u starts it" wait_until 5 sv_up "$d"
+# Three quick deaths (KILL from the reference svc) within 60 s: failed.
+for i in 1 2 3; do
+  wait_until 5 sv_up "$d"
+  "$REF/svc" -k "$d"
+  wait_until 5 sv_down "$d"
+done
+ok_if "give-up: our svstat says failed" wait_until 5 eval '"$BIN/svstat" "$d" | grep -q ", failed\$"'
+a=$("$REF/svstat" "$d"); b=$("$BIN/svstat" "$d")
+ok_if "ours is the reference's line plus the clause ($a | $b)" test "$a, failed" = "$b"
+"$REF/svc" -u "$d"
+ok_if "reference svc -u restarts a failed service" wait_until 5 sv_up "$d"
+"$REF/svc" -dx "$d"
+ok_if "reference svc -dx: supervise leaves" wait_until 5 gone "$sp"
+ok_if "reference svok: not running" eval '! "$REF/svok" "$d"'
+stop "$sp"
+
+# The reference supervise on a directory with a stale xstatus (ours ran
+# there before): our svstat ignores it.
+rm -f "$d/give-up"
+start_sup sp "$REF/supervise" "$d"
+wait_until 10 sv_up "$d"
+ok_if "a stale xstatus is there" test -s "$d/supervise/xstatus"
+a=$("$REF/svstat" "$d"); b=$("$BIN/svstat" "$d")
+ok_if "under the reference supervise both svstat agree ($b)" test "$a" = "$b"
+"$REF/svc" -dx "$d"; "$REF/svc" -k "$d"
+wait_until 5 gone "$sp"
+stop "$sp"
+
+finish
