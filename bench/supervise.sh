@@ -6,6 +6,12 @@
 #   latency: svc -t until status shows the new pid, svc -d until it shows
 #           down, median and p95 over $CYCLES (50) cycles, microseconds;
 #           and the cost of fork + exec + exit of the ./run script alone.
+#   setting files (service-dir(5)): CPU used by a tree of $TREE idle, up
+#           services over $IDLE (10) seconds, with every setting file
+#           present and without (target: no more with them); svc -d until
+#           down for a TERM-ignoring service with timeout-kill 100 ms,
+#           $KCYCLES (10) cycles (target: timeout-kill + under 5 ms).
+# SECTIONS (default "memory latency files") picks parts.
 # Targets (issue 3): tree Pss <= 70% of the reference's; svc -t -> up
 # within 1.5x the cost of exec'ing ./run.
 set -u
@@ -13,6 +19,10 @@ set -u
 REF=${REF:-/usr/bin}
 TREE=${TREE:-1000}
 CYCLES=${CYCLES:-50}
+IDLE=${IDLE:-10}
+KCYCLES=${KCYCLES:-10}
+SECTIONS=${SECTIONS:-memory latency files}
+want() { case " $SECTIONS " in *" $1 "*) return 0;; esac; return 1; }
 T=$(mktemp -d /tmp/suite-bench-XXXXXX)
 pids=""
 cleanup() {
@@ -60,6 +70,7 @@ tree() {
   rm -rf "$T"/t*
 }
 
+if want memory; then
 echo "memory (kB)              ours      reference"
 set -- $(tree "$BIN" 1); o_rss=$1 o_pss=$2
 r_rss=- r_pss=-
@@ -72,6 +83,7 @@ r_tree=-
 printf '  Pss in a tree of %-4s %7s  %8s' "$TREE" "$o_tree" "$r_tree"
 [ "$r_tree" != - ] && printf '   (ours = %d%% of the reference; target <= 70%%)' $((o_tree * 100 / r_tree))
 echo
+fi
 
 # Latency. ./run is a shell script that execs the daemon, as in real
 # services; the baseline runs the same chain to completion ("exec sleep 0"),
@@ -93,6 +105,7 @@ lat() {  # lat IMPL MODE: median p95 exec_median (baseline interleaved)
   kill -KILL "$sp" 2>/dev/null; wait "$sp" 2>/dev/null
 }
 printf '#!/bin/sh\nexec sleep 0\n' >"$T/run-exit"; chmod 755 "$T/run-exit"
+if want latency; then
 echo "latency (us, $CYCLES cycles)  ours median/p95   reference median/p95"
 set -- $(lat "$BIN" t); ot=$1 ot95=$2 oe=$3
 rt=- rt95=- re=-
@@ -109,3 +122,62 @@ awk -v o="$ot" -v e="$oe" -v r="$rt" -v f="$re" 'BEGIN {
   printf "  svc -t -> up is %.2fx the cost of exec-ing ./run (target <= 1.5x)", o / e
   if (r != "-") printf "; reference %.2fx", r / f
   print "" }'
+fi
+
+# idle_cpu FILES: starts $TREE supervise of ours on services that are up
+# (exec sleep), with every setting file (FILES=1) or none; prints the
+# clock ticks all of them used over $IDLE seconds of idleness.
+idle_cpu() {
+  local i d list="" p t0=0 t1=0
+  for i in $(seq 1 "$TREE"); do
+    d=$T/i$i
+    mkdir -p "$d"
+    printf '#!/bin/sh\nexec sleep 100000\n' >"$d/run"; chmod 755 "$d/run"
+    if [ "$1" = 1 ]; then
+      echo TERM >"$d/down-signal"; echo 1000 >"$d/timeout-kill"; : >"$d/setsid"
+      printf '#!/bin/sh\nexit 0\n' >"$d/finish"; chmod 755 "$d/finish"
+      echo 5000 >"$d/timeout-finish"; echo 60000 >"$d/restart-delay-max"
+      echo 10000 >"$d/restart-stable"; echo '5 60' >"$d/give-up"; echo 0 >"$d/no-restart"
+    fi
+    "$BIN/supervise" "$d" </dev/null >/dev/null 2>&1 &
+    list="$list $!"
+  done
+  pids="$pids $list"
+  for i in $(seq 1 "$TREE"); do wait_ok "$BIN/svok" "$T/i$i" || echo "  ($T/i$i did not start)"; done
+  sleep 1
+  for p in $list; do t0=$((t0 + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done
+  sleep "$IDLE"
+  for p in $list; do t1=$((t1 + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done
+  echo $((t1 - t0))
+  for i in $(seq 1 "$TREE"); do "$BIN/svc" -dx "$T/i$i"; done
+  for p in $list; do
+    i=0
+    while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
+    kill -KILL "$p" 2>/dev/null
+    wait "$p" 2>/dev/null
+  done
+  rm -rf "$T"/i*
+}
+
+if want files; then
+  echo "setting files (service-dir(5)), ours"
+  without=$(idle_cpu 0)
+  with=$(idle_cpu 1)
+  printf '  idle CPU of %s up services over %s s, clock ticks: %s without the files, %s with them (target: no more)\n' \
+    "$TREE" "$IDLE" "$without" "$with"
+  d=$T/tk
+  mkdir -p "$d"
+  printf '#!/bin/sh\ntrap "" TERM\nexec sleep 100000\n' >"$d/run"; chmod 755 "$d/run"
+  echo 100 >"$d/timeout-kill"
+  "$BIN/supervise" "$d" </dev/null >/dev/null 2>&1 &
+  sp=$!
+  pids="$pids $sp"
+  wait_ok "$BIN/svok" "$d"
+  set -- $("$HELPERS/svlatency" d "$BIN/svc" "$d" "$KCYCLES" 1100)
+  printf '  svc -d -> down, TERM ignored, timeout-kill 100 ms (us): median %s p95 %s; overhead over the timeout: median %s us (target < 5000)\n' \
+    "$2" "$4" $(($2 - 100000))
+  "$BIN/svc" -dx "$d"
+  i=0
+  while kill -0 "$sp" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.02; i=$((i + 1)); done
+  kill -KILL "$sp" 2>/dev/null; wait "$sp" 2>/dev/null
+fi
