@@ -94,7 +94,8 @@ start_sup sp "$BIN/supervise" "$d"
 ok_if "kill -TERM 0 from a setsid service leaves supervise running" wait_until 10 test -s "$d/ids"
 sleep 0.2
 ok_if "supervise still answers" "$BIN/svok" "$d"
-read -r sid pgid pid <"$d/ids"
+sid=none pgid=none pid=
+[ -s "$d/ids" ] && read -r sid pgid pid <"$d/ids"
 ok_if "./run leads its session and group ($sid $pgid $pid)" test "$sid" = "$pid" -a "$pgid" = "$pid"
 "$BIN/svc" -h "$d"
 ok_if "h reaches ./run and its child (the group)" wait_until 5 eval 'file_has "$d/log" run-hup && file_has "$d/log" child-hup'
