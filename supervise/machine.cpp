@@ -155,6 +155,7 @@ void Machine::child_exited(int wstat) noexcept {
   if (stopped && settings_.setsid) fx_.signal_group(old, SIGKILL);
 
   last_wstat_ = wstat;
+  last_stopped_ = stopped || restart_;
   bool signalled = WIFSIGNALED(wstat);
   x_.exit_code = signalled ? 256 : uint16_t(WEXITSTATUS(wstat));
   x_.exit_signal = signalled ? static_cast<unsigned char>(WTERMSIG(wstat)) : 0;
@@ -194,6 +195,16 @@ void Machine::after_run(bool permanent) noexcept {
   bool restart = restart_;
   restart_ = false;
   state_ = State::kDown;
+  // An essential service is never restarted after ending on its own:
+  // svscan is asked to stop everything (even after svc -x or svc -o).
+  if (settings_.essential && !last_stopped_) {
+    want_ = Want::kDown;
+    state_ = permanent ? State::kPermanentlyDown : State::kNotRestarted;
+    announce();
+    bool signalled = WIFSIGNALED(last_wstat_);
+    fx_.essential_exited(signalled ? 128 + WTERMSIG(last_wstat_) : WEXITSTATUS(last_wstat_));
+    return;
+  }
   if (exit_) {
     announce();
     return;

@@ -18,7 +18,8 @@
 //   kBackoff        a start waits out a backoff pause (restart-delay-max)
 //   kFailed         down after give-up's N deaths within T seconds
 //   kPermanentlyDown  down because ./finish exited 125
-//   kNotRestarted   down because ./run exited as no-restart lists
+//   kNotRestarted   down because ./run exited as no-restart lists, or
+//                   an essential service's ./run exited on its own
 // The last three are down states like kDown (want is set to down); only
 // svstat tells them apart, and svc -u leaves them.
 // Exit (svc -x) is a flag: supervise leaves once it is set and neither
@@ -111,6 +112,9 @@ class Effects {
   virtual void finish_timed_out() noexcept = 0;           // warns
   virtual int64_t now_ms() noexcept = 0;           // monotonic
   virtual lib::Tai64n wall() noexcept = 0;         // for the status stamp
+  // An essential service's ./run ended on its own with code (its exit
+  // code, or 128 + the signal that killed it): ask svscan to shut down.
+  virtual void essential_exited(int code) noexcept { (void)code; }
  protected:
   ~Effects() = default;
 };
@@ -179,6 +183,7 @@ class Machine {
   bool stopping_ = false;  // svc -d or -r signalled ./run, which has not exited
   bool restart_ = false;   // svc -r: start again once ./run has exited
   int last_wstat_ = 0;     // of ./run, for no-restart
+  bool last_stopped_ = false;  // ./run's last exit followed svc -d or -r
   int64_t backoff_until_ = 0;
   // Deaths counted for give-up: monotonic ms, a ring of the last ones.
   int64_t deaths_at_[kMaxGiveUp] = {};

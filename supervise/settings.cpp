@@ -155,6 +155,10 @@ void read_settings(const char* dir, Settings& s) noexcept {
     s.any = true;
     if (!parse_give_up(t, s.give_up_deaths, s.give_up_ms)) malformed(dir, "give-up");
   }
+  if (::lstat("essential", &st) == 0) {
+    s.any = true;
+    s.essential = true;
+  }
   if (read_file(dir, "no-restart", t)) {
     s.any = true;
     if (!parse_no_restart(t, s)) malformed(dir, "no-restart");

@@ -19,6 +19,10 @@
 //                      is marked failed and stays down until svc -u
 //   no-restart         exit codes (0..255) and signal names, separated by
 //                      white space, after which ./run is not restarted
+//   essential          present: when ./run exits without being stopped
+//                      (svc -d, -r), it is not restarted and supervise asks
+//                      svscan (through SVSCAN_CONTROL) to shut everything
+//                      down and exit with ./run's code (128+signal)
 //
 // A malformed file gets a warning, "supervise: warning: DIR/FILE: malformed,
 // ignored", and its default applies. A finish without an execute bit gets
@@ -44,6 +48,7 @@ struct Settings {
   int64_t give_up_ms = 0;
   uint64_t no_restart_codes[4] = {0, 0, 0, 0};  // bit n: exit code n
   uint64_t no_restart_signals = 0;              // bit n-1: signal n
+  bool essential = false;
 
   bool no_restart_code(int code) const noexcept {
     return code >= 0 && code < 256 && (no_restart_codes[code >> 6] >> (code & 63)) & 1;

@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -38,6 +39,7 @@
 #include "lib/fd_flags.hpp"
 #include "lib/num.hpp"
 #include "lib/selfpipe.hpp"
+#include "lib/shutdown_request.hpp"
 #include "lib/status.hpp"
 #include "supervise/files.hpp"
 #include "supervise/machine.hpp"
@@ -162,6 +164,14 @@ class RealEffects final : public supervise::Effects {
     return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
   }
   lib::Tai64n wall() noexcept override { return lib::tai64n_now(); }
+  void essential_exited(int code) noexcept override {
+    const char* path = ::getenv(lib::kSvscanControlEnv);
+    if (!path || !*path) {
+      lib::warn({g_dir, " is essential, but SVSCAN_CONTROL is not set: no svscan to stop"});
+      return;
+    }
+    if (!lib::shutdown_request(path, code)) lib::warn_sys({"unable to write to ", path});
+  }
 
  private:
   // Reports a failed status_write / xstatus_write of supervise/NAME.

@@ -8,6 +8,8 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/reboot.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -16,12 +18,15 @@
 
 #include <cstring>
 
+#include "svscan/control.hpp"
 #include "svscan/devino_index.hpp"
 #include "lib/dirents.hpp"
 #include "lib/err.hpp"
 #include "lib/num.hpp"
 #include "lib/prepared_exec.hpp"
 #include "lib/selfpipe.hpp"
+#include "lib/shutdown_request.hpp"
+#include "lib/status.hpp"
 
 extern char** environ;
 
@@ -53,6 +58,7 @@ struct Service {
   int pi[2];     // the log pipe, both ends kept open; -1 without a log
   bool flaglog;
   bool active;               // seen in the latest directory listing
+  bool told, told_log;       // shutdown: dx sent to pid's, x to pidlog's control
   int64_t started_ms;        // scan time of the latest start of pid
   int64_t started_log_ms;    // ... and of pidlog
   char name[NAME_MAX + 1];   // the name it was last seen under
@@ -163,6 +169,9 @@ bool spawn(Service& s, bool log) noexcept {
     ::sigaction(SIGCHLD, &sa, nullptr);
     ::sigaction(SIGHUP, &sa, nullptr);
     ::sigaction(SIGALRM, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGPWR, &sa, nullptr);
     if (g_nofile_raised) ::setrlimit(RLIMIT_NOFILE, &g_orig_nofile);
     if (log) {
       // The reference reports these as warnings too, then exits 111.
@@ -265,6 +274,7 @@ bool found(const char* fn, const struct stat& st, int64_t scan_ms) noexcept {
     s.pi[0] = pi[0];
     s.pi[1] = pi[1];
     s.flaglog = flaglog;
+    s.told = s.told_log = false;
     s.started_ms = s.started_log_ms = kNever;
     g_index.insert(s.dev, s.ino, i);
   }
@@ -330,7 +340,7 @@ void forget_gone() noexcept {
     if (!s.active && !s.pid && !s.pidlog) {
       if (s.flaglog) {
         ::close(s.pi[0]);
-        ::close(s.pi[1]);
+        if (s.pi[1] != -1) ::close(s.pi[1]);
       }
       g_svc[i] = g_svc[--g_n];
       removed = true;
@@ -381,12 +391,18 @@ void scan(bool full, int64_t scan_ms) noexcept {
   }
 }
 
+// Set when waitpid() last said there is no child at all: the end of a
+// shutdown. As PID 1 or a subreaper, orphans are our children too, and
+// are reaped here as soon as SIGCHLD says one exited.
+bool g_childless = false;
+
 void reap() noexcept {
   for (;;) {
     int wstat;
     pid_t r = ::waitpid(-1, &wstat, WNOHANG);
     if (r <= 0) {
       if (r == -1 && errno == EINTR) continue;
+      g_childless = r == -1 && errno == ECHILD;
       break;
     }
     // A linear search: children exit rarely, and even ten thousand entries
@@ -416,9 +432,170 @@ void open_std() noexcept {
   }
 }
 
+// The orderly shutdown (SIGTERM, SIGINT, SIGPWR, a control request):
+//   1. every main's supervise is sent "dx" (its down-signal, CONT and
+//      timeout-kill apply), every log's supervise only "x";
+//   2. when a main's supervise has exited, our copy of its log pipe's
+//      writing end is closed: the logger reads to the end, sees end of
+//      input and exits, and so does its supervise (told x);
+//   3. once every main's supervise is gone, other children (orphans that
+//      daemons left to us, which may hold a log pipe open) get TERM, CONT;
+//   4. at 7/9 of the deadline, what is left of the mains is killed (./run,
+//      its group, its supervise); at the deadline, everything left is.
+// svscan exits once it has no child left. Scans stop, nothing is started,
+// and a second request changes nothing.
+struct Shutdown {
+  bool on = false;
+  int code = 0;
+  int64_t deadline_ms = 9000;
+  int64_t mains_at = 0, end_at = 0;
+  bool mains_killed = false, all_killed = false, orphans_termed = false;
+} g_sd;
+
+alignas(8) char g_proc_dents[32 * 1024];
+
+// Sends sig to every child of ours that is not a supervise we started (an
+// orphan handed to us as PID 1 or subreaper). Returns how many. Walks
+// /proc (no allocation); without /proc, does nothing.
+int signal_orphans(int sig, bool report) noexcept {
+  int proc = ::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (proc == -1) return 0;
+  pid_t self = ::getpid();
+  int n = 0;
+  lib::for_each_dirent(proc, g_proc_dents, sizeof g_proc_dents, [&](lib::DirEntry e) {
+    uint64_t pid;
+    if (!lib::parse_u64(e.name, pid) || pid == 0 || pid > INT32_MAX) return true;
+    char path[40] = "/proc/";
+    size_t len = 6 + std::strlen(e.name);
+    std::memcpy(path + 6, e.name, len - 6);
+    std::memcpy(path + len, "/stat", 6);
+    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1) return true;
+    char buf[512];
+    ssize_t r = ::read(fd, buf, sizeof buf - 1);
+    ::close(fd);
+    if (r <= 0) return true;
+    buf[r] = 0;
+    // "pid (comm) state ppid ...": comm may hold anything, even ") ".
+    const char* p = std::strrchr(buf, ')');
+    if (!p || p[1] != ' ' || !p[2] || p[3] != ' ') return true;
+    unsigned long ppid;
+    if (lib::scan_ulong(p + 4, ppid) == 0 || pid_t(ppid) != self) return true;
+    if (p[2] == 'Z') return true;  // reaped at the next SIGCHLD
+    for (size_t i = 0; i < g_n; ++i)
+      if (g_svc[i].pid == pid_t(pid) || g_svc[i].pidlog == pid_t(pid)) return true;
+    if (report) lib::warn({"unable to stop process ", e.name, " before the deadline: killing it"});
+    ::kill(pid_t(pid), sig);
+    if (sig != SIGKILL) ::kill(pid_t(pid), SIGCONT);
+    ++n;
+    return true;
+  });
+  ::close(proc);
+  return n;
+}
+
+// Writes cmd to NAME/supervise/control (NAME/log/... for a log). false
+// when supervise is not (yet) reading it; tried again later.
+bool tell(const Service& s, bool log, const char* cmd) noexcept {
+  char path[NAME_MAX + 32];
+  size_t n = std::strlen(s.name);
+  std::memcpy(path, s.name, n);
+  std::strcpy(path + n, log ? "/log/supervise/control" : "/supervise/control");
+  int fd = ::open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd == -1) return false;
+  size_t len = std::strlen(cmd);
+  ssize_t w;
+  do w = ::write(fd, cmd, len); while (w == -1 && errno == EINTR);
+  ::close(fd);
+  return w == ssize_t(len);
+}
+
+// KILLs a supervise and the ./run it last published (with ./run's process
+// group, for a setsid service), warning with the deadline it missed.
+void kill_service(const Service& s, bool log, int64_t after_ms) noexcept {
+  char ms[24];
+  ms[lib::format_u64(ms, uint64_t(after_ms))] = 0;
+  lib::warn({"unable to stop ", s.name, log ? "/log" : "", " within ", ms, " ms: killing it"});
+  char path[NAME_MAX + 32];
+  size_t n = std::strlen(s.name);
+  std::memcpy(path, s.name, n);
+  std::strcpy(path + n, log ? "/log/supervise/status" : "/supervise/status");
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd != -1) {
+    unsigned char rec[lib::kStatusSize];
+    ssize_t r = ::read(fd, rec, sizeof rec);
+    ::close(fd);
+    // Our supervise still runs, so the pid it published is its child's.
+    pid_t child = r == ssize_t(sizeof rec) ? pid_t(lib::status_decode(rec).pid) : 0;
+    if (child > 0) {
+      ::kill(-child, SIGKILL);  // its group, when it leads one
+      ::kill(child, SIGKILL);
+    }
+  }
+  ::kill(log ? s.pidlog : s.pid, SIGKILL);
+}
+
+void begin_shutdown(int code, int64_t now) noexcept {
+  if (g_sd.on) return;  // a second request does not start it over
+  g_sd.on = true;
+  g_sd.code = code;
+  g_sd.mains_at = now + g_sd.deadline_ms * 7 / 9;
+  g_sd.end_at = now + g_sd.deadline_ms;
+}
+
+// One step of the shutdown. Returns -2 when svscan may exit, else how
+// long (ms, -1: until a signal) before the next step is due.
+int64_t shutdown_step(int64_t now) noexcept {
+  reap();
+  bool untold = false, mains = false;
+  for (size_t i = 0; i < g_n; ++i) {
+    Service& s = g_svc[i];
+    if (s.pid && !s.told) s.told = tell(s, false, "dx");
+    if (s.pidlog && !s.told_log) s.told_log = tell(s, true, "x");
+    if ((s.pid && !s.told) || (s.pidlog && !s.told_log)) untold = true;
+    if (s.pid) mains = true;
+    if (!s.pid && s.flaglog && s.pi[1] != -1) {
+      ::close(s.pi[1]);
+      s.pi[1] = -1;
+    }
+  }
+  if (!mains && !g_sd.orphans_termed) {
+    g_sd.orphans_termed = true;
+    signal_orphans(SIGTERM, false);
+  }
+  if (now >= g_sd.mains_at && !g_sd.mains_killed) {
+    g_sd.mains_killed = true;
+    for (size_t i = 0; i < g_n; ++i)
+      if (g_svc[i].pid) kill_service(g_svc[i], false, g_sd.deadline_ms * 7 / 9);
+  }
+  if (now >= g_sd.end_at && !g_sd.all_killed) {
+    g_sd.all_killed = true;
+    for (size_t i = 0; i < g_n; ++i) {
+      if (g_svc[i].pid) kill_service(g_svc[i], false, g_sd.deadline_ms);
+      if (g_svc[i].pidlog) kill_service(g_svc[i], true, g_sd.deadline_ms);
+    }
+    signal_orphans(SIGKILL, true);
+  }
+  if (g_childless) return -2;
+  if (g_sd.all_killed) {
+    // KILL cannot be refused, but a process stuck in the kernel (a dead
+    // NFS server) can delay it: do not wait for it forever.
+    if (now >= g_sd.end_at + 2000) {
+      lib::warn({"unable to reap every process after the deadline: exiting"});
+      return -2;
+    }
+    return g_sd.end_at + 2000 - now;
+  }
+  int64_t next = g_sd.mains_killed ? g_sd.end_at : g_sd.mains_at;
+  int64_t wait = next > now ? next - now : 0;
+  // A supervise just started may not have opened its control FIFO yet.
+  if (untold && wait > 20) wait = 20;
+  return wait;
+}
+
 }  // namespace
 
-int run() noexcept {
+int run(const Options& opt) noexcept {
   open_std();
   ::getrlimit(RLIMIT_NOFILE, &g_orig_nofile);
   ::sigprocmask(SIG_SETMASK, nullptr, &g_orig_mask);
@@ -428,40 +605,89 @@ int run() noexcept {
     lib::die_sys(lib::exitcode::temp, {"unable to allocate memory"});
   }
   g_cap = kInitialCapacity;
-  if (!lib::SelfPipe::init() || !lib::SelfPipe::catch_signal(SIGCHLD) ||
-      !lib::SelfPipe::catch_signal(SIGHUP) || !lib::SelfPipe::catch_signal(SIGALRM))
-    lib::die_sys(lib::exitcode::temp, {"unable to set up signal handling"});
+  g_sd.deadline_ms = opt.deadline_ms;
+  static const int kCaught[] = {SIGCHLD, SIGHUP, SIGALRM, SIGTERM, SIGINT, SIGPWR};
+  if (!lib::SelfPipe::init()) lib::die_sys(lib::exitcode::temp, {"unable to set up signal handling"});
+  for (int sig : kCaught)
+    if (!lib::SelfPipe::catch_signal(sig))
+      lib::die_sys(lib::exitcode::temp, {"unable to set up signal handling"});
   // Reaping relies on SIGCHLD, so it must not stay blocked if whoever
   // started us blocked it (children still get the mask we were given).
   sigset_t ours;
   ::sigemptyset(&ours);
-  ::sigaddset(&ours, SIGCHLD);
-  ::sigaddset(&ours, SIGHUP);
-  ::sigaddset(&ours, SIGALRM);
+  for (int sig : kCaught) ::sigaddset(&ours, sig);
   ::sigprocmask(SIG_UNBLOCK, &ours, nullptr);
+
+  if (::getpid() == 1) {
+    // Ctrl-alt-del sends SIGINT to init instead of rebooting at once
+    // (refused, harmlessly, inside a PID namespace).
+    ::reboot(RB_DISABLE_CAD);
+  } else {
+    // Daemons that fork away from their ./run are handed to us, not to
+    // init: reaped here, and ended at shutdown.
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  }
+
+  // The control FIFO, and its absolute path for every supervise.
+  const char* control = opt.control ? opt.control : kDefaultControl;
+  int ctl = control_open(control, !opt.control);
+  if (ctl == -1) {
+    // The default one is optional: a read-only scan directory (or one
+    // we may not write) runs as under 0.76, without it and silently.
+    if (opt.control) lib::die_sys(lib::exitcode::temp, {"unable to open control FIFO ", control});
+  } else {
+    static char abs[4096];
+    size_t n = 0;
+    if (control[0] != '/') {
+      if (!::getcwd(abs, sizeof abs - 2)) abs[0] = 0;
+      n = std::strlen(abs);
+      if (n && abs[n - 1] != '/') abs[n++] = '/';
+    }
+    size_t c = std::strlen(control);
+    if (n + c < sizeof abs) {
+      std::memcpy(abs + n, control, c + 1);
+      ::setenv(lib::kSvscanControlEnv, abs, 1);
+    }
+  }
+  ControlParser parser;
 
   bool full = true;
   int64_t next = now_ms();
   for (;;) {
     int64_t now = now_ms();
-    if (full || now >= next) {
-      // No reap() here, unlike the reference: wait4() walks every child in
-      // the kernel (about 0.2 ms with 1000 children), and SIGCHLD already
-      // told us about each exit. An idle scan stays a single stat().
-      scan(full, now);
-      full = false;
-      next = now + kScanIntervalMs;
-      now = now_ms();
+    int64_t wait;
+    if (g_sd.on) {
+      wait = shutdown_step(now);
+      if (wait == -2) return g_sd.code;
+    } else {
+      if (full || now >= next) {
+        // No reap() here, unlike the reference: wait4() walks every child in
+        // the kernel (about 0.2 ms with 1000 children), and SIGCHLD already
+        // told us about each exit. An idle scan stays a single stat().
+        scan(full, now);
+        full = false;
+        next = now + kScanIntervalMs;
+        now = now_ms();
+      }
+      wait = next > now ? next - now : 0;
     }
-    pollfd p = {lib::SelfPipe::fd(), POLLIN, 0};
-    int64_t wait = next > now ? next - now : 0;
-    if (::poll(&p, 1, int(wait)) > 0) {
+    pollfd p[2] = {{lib::SelfPipe::fd(), POLLIN, 0}, {ctl, POLLIN, 0}};
+    if (::poll(p, 2, int(wait)) > 0) {
       bool child = false;
       for (int sig; (sig = lib::SelfPipe::read_signal()) != 0;) {
         if (sig == SIGCHLD) child = true;
+        else if (sig == SIGTERM || sig == SIGINT || sig == SIGPWR) begin_shutdown(0, now_ms());
         else full = true;  // SIGHUP, SIGALRM: read the directory now
       }
       if (child) reap();
+      if (p[1].revents & POLLIN) {
+        char buf[256];
+        ssize_t r;
+        while ((r = ::read(ctl, buf, sizeof buf)) > 0) {
+          int code = parser.feed(buf, size_t(r));
+          if (code >= 0) begin_shutdown(code, now_ms());
+        }
+      }
     }
   }
 }

@@ -1,11 +1,19 @@
 // svscan's scanning loop: the table of services, starting and reaping
-// supervise processes, the log pipes. See svscan.cpp for the contract.
+// supervise processes, the log pipes, the orderly shutdown. See svscan.cpp
+// for the contract.
 #pragma once
+#include <cstdint>
 
 namespace svscan {
 
-// Scans the current directory now and every kScanInterval after, forever.
-// Returns only when start-up allocation fails (with a message printed).
-int run() noexcept;
+struct Options {
+  int64_t deadline_ms = 9000;     // -t: shutdown deadline
+  const char* control = nullptr;  // -c: control FIFO (null: the default)
+};
+
+// Scans the current directory now and every kScanInterval after, until an
+// orderly shutdown (see scanner.cpp) has ended every child; returns the
+// exit code asked for (0 after a signal). Dies when start-up fails.
+int run(const Options& opt) noexcept;
 
 }  // namespace svscan

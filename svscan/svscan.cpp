@@ -1,4 +1,4 @@
-// svscan [dir]: starts and keeps watching a collection of services.
+// svscan [-t ms] [-c control] [dir]: starts and keeps watching a collection of services.
 //
 // Changes to dir (default: the current directory), then scans it at once
 // and every 5 seconds. For each subdirectory NAME (a symlink to a directory
@@ -20,19 +20,50 @@
 // make svscan scan again at once; and a scan re-reads the directory only
 // when it has changed (see scanner.cpp).
 //
+// Beyond 0.76 too, the orderly shutdown (scanner.cpp has the sequence): on
+// SIGTERM, SIGINT or SIGPWR, or a request on the control FIFO
+// (control.hpp: default .svscan/control in dir, else -c control; its
+// absolute path is exported as SVSCAN_CONTROL), every service is brought
+// down, then its logger drains the log pipe and exits; whatever still runs
+// at -t ms (default 9000; the mains at 7/9 of it) is killed, and svscan
+// exits once it has no child left: 0 after a signal, the code asked for
+// after a request. Not process 1, svscan is a child subreaper, so daemons
+// that leave their ./run are reaped (at once) and ended by svscan; as
+// process 1 it turns ctrl-alt-del into SIGINT.
+//
 // Trouble is reported as "svscan: warning: ..." on stderr and retried at
-// the next scan. svscan does not exit on its own; it exits 111 only when
-// it cannot change to dir at start-up ("svscan: fatal: unable to chdir to
-// dir: reason") or cannot allocate its tables.
-// Signals: SIGCHLD (reap), SIGHUP and SIGALRM (scan now); others default.
+// the next scan. svscan exits 111 when it cannot change to dir at
+// start-up ("svscan: fatal: unable to chdir to dir: reason"), cannot
+// allocate its tables or open the control FIFO that -c names; 100 on a
+// usage error.
+// Signals: SIGCHLD (reap), SIGHUP and SIGALRM (scan now), SIGTERM, SIGINT
+// and SIGPWR (orderly shutdown); others default.
 #include <unistd.h>
 
 #include "lib/err.hpp"
+#include "lib/num.hpp"
+#include "lib/sgetopt.hpp"
 #include "svscan/scanner.hpp"
 
 int main(int argc, char** argv) {
   lib::set_prog("svscan");
-  if (argc > 1 && argv[1] && ::chdir(argv[1]) == -1)
-    lib::die_sys(lib::exitcode::temp, {"unable to chdir to ", argv[1]});
-  return svscan::run();
+  svscan::Options opt;
+  lib::SGetOpt g(argc, argv, "t:c:");
+  for (int c; (c = g.next()) != lib::SGetOpt::kDone;) {
+    uint64_t v;
+    switch (c) {
+      case 't':
+        if (!lib::parse_u64(g.arg(), v) || v > 86400000) lib::die_usage("svscan [-t ms] [-c control] [dir]");
+        opt.deadline_ms = int64_t(v);
+        break;
+      case 'c':
+        if (!*g.arg()) lib::die_usage("svscan [-t ms] [-c control] [dir]");
+        opt.control = g.arg();
+        break;
+      default: lib::die_usage("svscan [-t ms] [-c control] [dir]");
+    }
+  }
+  const char* dir = g.index() < argc ? argv[g.index()] : nullptr;
+  if (dir && ::chdir(dir) == -1) lib::die_sys(lib::exitcode::temp, {"unable to chdir to ", dir});
+  return svscan::run(opt);
 }

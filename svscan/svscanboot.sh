@@ -13,6 +13,11 @@
 # Beyond 0.76: the folder svscanboot itself lives in comes first in PATH,
 # so it runs the svscan, supervise and readproctitle installed beside it
 # (and not, say, Debian's in /usr/bin), and the directory is an argument.
+# SIGTERM and SIGINT are passed on to svscan, whose orderly shutdown
+# svscanboot waits for (a systemd unit's main process is this shell), then
+# it exits 0; readproctitle ignores both and shows svscan's output to the
+# end. svscan's pid is found in /proc (the child that is not readproctitle);
+# without /proc, TERM and INT end svscanboot alone, as in 0.76.
 dir=${1:-/service}
 case $0 in
   */*) here=$(cd "${0%/*}" && pwd) ;;
@@ -26,5 +31,28 @@ exec 2>/dev/null
 
 svc -dx "$dir"/* "$dir"/*/log
 
-env - PATH="$PATH" svscan "$dir" 2>&1 | \
-env - PATH="$PATH" readproctitle service errors: ................................................................................................................................................................................................................................................................................................................................................................................................................
+# A signal that comes before svscan's pid is known is passed on after.
+pending=
+trap 'pending=TERM' TERM
+trap 'pending=INT' INT
+env - PATH="$PATH" svscan "$dir" 2>&1 | {
+  trap '' TERM INT
+  exec env - PATH="$PATH" readproctitle service errors: ................................................................................................................................................................................................................................................................................................................................................................................................................
+} &
+title=$!
+svscan=
+for p in /proc/[0-9]*; do
+  read -r pid comm state ppid rest <"$p/stat" || continue
+  [ "$ppid" = $$ ] && [ "$pid" != "$title" ] && svscan=$pid && break
+done
+if [ -n "$svscan" ]; then
+  trap 'kill -TERM $svscan' TERM
+  trap 'kill -INT $svscan' INT
+  [ -z "$pending" ] || kill -$pending $svscan
+else
+  trap - TERM INT
+  [ -z "$pending" ] || kill -$pending $$
+fi
+# wait returns early (above 128) when a trapped signal arrives.
+until wait; do :; done
+exit 0

@@ -39,6 +39,11 @@ mkdir -p "$R/run/systemd/system"
 prun >"$T/out" 2>&1
 rc=$?
 unit=$R/etc/systemd/system/svscan.service
+if grep -qx 'KillMode=mixed' "$unit" && grep -qx 'TimeoutStopSec=15' "$unit"; then
+  pass "systemd: stop sends TERM to svscanboot alone and waits beyond svscan's deadline"
+else
+  fail "systemd: stop sends TERM to svscanboot alone and waits beyond svscan's deadline" "$(cat "$unit")"
+fi
 if [ $rc = 0 ] && grep -qxF 'ExecStart="/usr/local/bin/svscanboot" "/service"' "$unit" && grep -qx 'WantedBy=multi-user.target' "$unit"; then
   pass "systemd: unit installed, running svscanboot /service"
 else

@@ -41,7 +41,8 @@ else
 fi
 wait_until 5 test -s "$T/env.out"
 names=$(cut -d= -f1 "$T/env.out" | grep -vx -e PWD -e SHLVL -e _ | sort | tr '\n' ' ')
-if [ "$names" = "PATH " ]; then pass "services see only PATH"; else fail "services see only PATH" "$names"; fi
+if [ "$names" = "PATH SVSCAN_CONTROL " ]; then pass "services see only PATH (and svscan's SVSCAN_CONTROL)"; else fail "services see only PATH (and svscan's SVSCAN_CONTROL)" "$names"; fi
+if grep -qx "SVSCAN_CONTROL=$S/.svscan/control" "$T/env.out"; then pass "SVSCAN_CONTROL names the control FIFO"; else fail "SVSCAN_CONTROL names the control FIFO" "$(grep SVSCAN "$T/env.out")"; fi
 if grep -q "^PATH=$BIN:" "$T/env.out"; then pass "PATH starts with svscanboot's folder"; else fail "PATH starts with svscanboot's folder" "$(grep ^PATH= "$T/env.out")"; fi
 
 group() { pgrep -a -g "$BOOT" | cut -d' ' -f2-; }
@@ -55,6 +56,21 @@ else
   fail "svscan's errors show in readproctitle's title" "$(group | grep readproctitle | cut -c1-200)"
 fi
 
+# TERM to svscanboot's shell alone (as systemd's KillMode=mixed sends it):
+# passed on to svscan, whose orderly shutdown svscanboot waits for; b's
+# logger gets b's last line; nothing of the tree is left.
+echo HUP >"$S/b/down-signal"
+mkservice "$S/b" "exec 2>&1; echo b up; trap 'echo b last line; exit 0' HUP; while :; do sleep 0.05; done"
+"$SUPBIN/svc" -t "$S/b"
+wait_until 10 grep -q "b up" "$T/b.log"
+kill -TERM "$BOOT"
+wait_for 20 "$BOOT"
+rc=$?
+if [ "$rc" = 0 ] && [ "$(tail -1 "$T/b.log")" = "b last line" ] && nothing_left "$S" && ! pgrep -g "$BOOT" >/dev/null; then
+  pass "TERM to svscanboot: svscan's orderly shutdown, then svscanboot exits"
+else
+  fail "TERM to svscanboot: svscan's orderly shutdown, then svscanboot exits" "rc $rc, b.log ends $(tail -1 "$T/b.log"), left: $(pgrep -a -g "$BOOT" | cut -c1-60 | tr '\n' '|')"
+fi
 stop "$BOOT"
 stop "$OLD"
 kill_under "$T"

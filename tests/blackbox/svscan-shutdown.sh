@@ -1,0 +1,253 @@
+# svscan's orderly shutdown and its PID 1 duties, with svscan as the real
+# PID 1 of a new PID namespace (unshare --pid --fork --mount-proc, which
+# needs root: without it every check is counted as skipped, with a note).
+# Ending svscan (the namespace's init) ends everything inside, so a test
+# that fails leaves nothing behind once its unshare is killed by pid.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../helpers/svscan_common.sh"
+need_supervise
+
+CHECKS="is-pid-1 teardown-order down-signal-used exit-0 sigint sigpwr deadline-kill deadline-warning
+deadline-time orphan-pipe orphan-zombies second-term no-start-during-shutdown essential-code
+essential-signal control-fifo control-env subreaper subreaper-shutdown integrity"
+if [ "$(id -u)" != 0 ] || ! unshare --pid --fork --mount-proc true 2>/dev/null; then
+  echo "NOTE - $TEST_NAME: unshare --pid --fork --mount-proc is not available (needs root): skipping"
+  for c in $CHECKS; do skip "$c" "no PID namespace"; done
+  finish
+  exit
+fi
+
+# ns_svscan ERR ARGS...: execs svscan ARGS as PID 1 of a new PID
+# namespace, stderr to ERR. For spawn.
+ns_svscan() {
+  local err=$1
+  shift
+  exec env - PATH="$RUNPATH" unshare --pid --fork --mount-proc "$BIN/svscan" "$@" 2>"$err"
+}
+# start_ns VAR ERR ARGS...: spawns ns_svscan; VAR gets unshare's pid and
+# SV svscan's pid (as seen from here).
+start_ns() {
+  local var=$1
+  shift
+  spawn "$var" ns_svscan "$@"
+  SV=""
+  local i
+  for i in $(seq 100); do
+    SV=$(pgrep -P "${!var}" | head -1)
+    [ -n "$SV" ] && [ "$(readlink "/proc/$SV/exe")" = "$BIN/svscan" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+
+# A service whose run stops on HUP (its down-signal) after writing a last
+# line, and a logger that appends to a file and then notes its own end.
+mkorder() {  # mkorder SERVICEDIR TAG
+  local d=$1 tag=$2
+  mkservice "$d" "exec 2>&1; echo '$tag first line'; trap 'sleep 0.3; echo \"$tag last line\"; echo main >> \"$T/$tag.order\"; exit 0' HUP; while :; do sleep 0.05; done"
+  echo HUP >"$d/down-signal"
+  mkservice "$d/log" "cat >> '$T/$tag.log'; echo log >> '$T/$tag.order'"
+}
+
+# --- TERM: mains first, then their loggers drain and exit, then svscan.
+S=$T/s1
+mkorder "$S/a" a
+mkorder "$S/b" b
+start_ns U "$T/s1.err" "$S" || fail "is-pid-1" "svscan did not start"
+if grep -q "^NSpid:.*[[:space:]]1$" "/proc/$SV/status"; then pass "is-pid-1"; else fail "is-pid-1" "$(grep NSpid "/proc/$SV/status")"; fi
+wait_until 10 sh -c "grep -q 'first line' '$T/a.log' && grep -q 'first line' '$T/b.log'"
+kill -TERM "$SV"
+wait_for 15 "$U"
+rc=$?
+order_ok=1
+for t in a b; do
+  [ "$(cat "$T/$t.order" 2>/dev/null | tr '\n' ' ')" = "main log " ] || order_ok=0
+  [ "$(tail -1 "$T/$t.log" 2>/dev/null)" = "$t last line" ] || order_ok=0
+done
+if [ $order_ok = 1 ]; then pass "teardown-order"; else fail "teardown-order" "a: $(cat "$T/a.order" "$T/a.log" 2>&1 | tr '\n' '|') b: $(cat "$T/b.order" "$T/b.log" 2>&1 | tr '\n' '|')"; fi
+# The last line is written after the HUP: down-signal reached ./run.
+if grep -q "a last line" "$T/a.log"; then pass "down-signal-used"; else fail "down-signal-used"; fi
+if [ "$rc" = 0 ] && [ ! -s "$T/s1.err" ]; then pass "exit-0"; else fail "exit-0" "rc $rc, stderr: $(cat "$T/s1.err")"; fi
+
+# --- SIGINT (ctrl-alt-del for a PID 1) and SIGPWR (LXC, Incus): the same.
+for sig in INT PWR; do
+  rm -f "$T"/c.*
+  S=$T/s-$sig
+  mkorder "$S/c" c
+  start_ns U "$T/$sig.err" "$S"
+  wait_until 10 grep -q 'first line' "$T/c.log"
+  kill -"$sig" "$SV"
+  wait_for 15 "$U"
+  rc=$?
+  name=$(echo "sig$sig" | tr A-Z a-z)
+  if [ "$rc" = 0 ] && [ "$(tr '\n' ' ' <"$T/c.order")" = "main log " ] && [ "$(tail -1 "$T/c.log")" = "c last line" ]; then
+    pass "$name"
+  else
+    fail "$name" "rc $rc order $(tr '\n' ' ' <"$T/c.order" 2>&1) log $(tail -1 "$T/c.log" 2>&1)"
+  fi
+done
+
+# --- The deadline: a main that ignores TERM and an orphan that ignores it
+# are killed; svscan says so and exits in time.
+S=$T/s2
+mkservice "$S/stubborn" "exec 2>&1; echo up; trap '' TERM; exec sleep 1000"
+mkservice "$S/stubborn/log" "exec cat >> '$T/stubborn.log'"
+mkservice "$S/leaver" "(trap '' TERM; exec sleep 1001 >/dev/null 2>&1) & echo \$! > '$T/leaver.pid'; exec sleep 1000"
+start_ns U "$T/s2.err" -t 1800 "$S"
+wait_until 10 sh -c "test -s '$T/leaver.pid' && grep -q up '$T/stubborn.log'"
+t0=$(now_ms)
+kill -TERM "$SV"
+wait_for 15 "$U"
+rc=$?
+took=$(($(now_ms) - t0))
+if [ "$rc" = 0 ] && ! pgrep -f "sleep 100[01]" | grep -qx "$(cat "$T/leaver.pid")"; then pass "deadline-kill"; else fail "deadline-kill" "rc $rc"; fi
+if grep -qx "svscan: warning: unable to stop stubborn within 1400 ms: killing it" "$T/s2.err" &&
+  grep -q "^svscan: warning: unable to stop process [0-9]* before the deadline: killing it$" "$T/s2.err"; then
+  pass "deadline-warning"
+else
+  fail "deadline-warning" "$(cat "$T/s2.err")"
+fi
+if [ "$took" -ge 1700 ] && [ "$took" -lt 4500 ]; then pass "deadline-time"; else fail "deadline-time" "$took ms for a 1800 ms deadline"; fi
+
+# --- Orphans: one that holds a log pipe is ended once the mains are down
+# (so the logger sees end of input at once); a burst of 200 that exit is
+# reaped at once: no zombie lives 100 ms.
+S=$T/s3
+mkservice "$S/holder" "exec 2>&1; sleep 1002 & echo holder up; exec sleep 1000"
+mkservice "$S/holder/log" "cat >> '$T/holder.log'; echo done >> '$T/holder.log'"
+mkservice "$S/burst" "i=0; while [ \$i -lt 200 ]; do (sleep 0.3 &); i=\$((i + 1)); done; touch '$T/burst.done'; exec sleep 1000"
+start_ns U "$T/s3.err" "$S"
+wait_until 10 sh -c "grep -q 'holder up' '$T/holder.log' && test -e '$T/burst.done'"
+# Sample svscan's children for 1.5 s: a zombie seen twice 100 ms or more
+# apart has waited too long.
+declare -A first
+worst=0 seen=0 orphans=0
+end=$(($(now_ms) + 1500))
+while [ "$(now_ms)" -lt "$end" ]; do
+  t=$(now_ms)
+  while read -r pid stat; do
+    case $stat in
+      Z*) seen=$((seen + 1)); [ -n "${first[$pid]:-}" ] || first[$pid]=$t
+          age=$((t - first[$pid])); [ $age -le $worst ] || worst=$age ;;
+      *) ;;
+    esac
+  done < <(ps --ppid "$SV" -o pid=,stat=)
+  n=$(ps --ppid "$SV" -o comm= | grep -c '^sleep$')
+  [ "$n" -le "$orphans" ] || orphans=$n
+done
+left=$(ps --ppid "$SV" -o stat= | grep -c '^Z')
+if [ "$orphans" -ge 100 ] && [ "$worst" -lt 100 ] && [ "$left" = 0 ]; then
+  pass "orphan-zombies"
+else
+  fail "orphan-zombies" "orphans seen $orphans, zombie samples $seen, oldest zombie ${worst} ms, left $left"
+fi
+t0=$(now_ms)
+kill -TERM "$SV"
+wait_for 15 "$U"
+rc=$?
+took=$(($(now_ms) - t0))
+if [ "$rc" = 0 ] && [ "$(tail -1 "$T/holder.log")" = done ] && [ "$took" -lt 3000 ] && [ ! -s "$T/s3.err" ]; then
+  pass "orphan-pipe"
+else
+  fail "orphan-pipe" "rc $rc, $took ms, log end $(tail -1 "$T/holder.log"), stderr $(cat "$T/s3.err")"
+fi
+
+# --- A second TERM does not start the sequence again, and a new service
+# is not started during the shutdown, not even on SIGHUP.
+S=$T/s4
+mkservice "$S/slow" "trap 'echo stop >> \"$T/slow.stops\"; sleep 1; exit 0' TERM; while :; do sleep 0.05; done"
+echo 5000 >"$S/slow/timeout-kill"
+start_ns U "$T/s4.err" "$S"
+wait_until 10 up "$S/slow"
+kill -TERM "$SV"
+sleep 0.3
+mkservice "$S/new" "touch '$T/new.started'; exec sleep 1000"
+kill -TERM "$SV"
+kill -HUP "$SV"
+sleep 0.2
+kill -TERM "$SV"
+wait_for 15 "$U"
+rc=$?
+if [ "$rc" = 0 ] && [ "$(cat "$T/slow.stops")" = stop ]; then pass "second-term"; else fail "second-term" "rc $rc, stops: $(cat "$T/slow.stops" | tr '\n' ' ')"; fi
+if [ ! -e "$T/new.started" ]; then pass "no-start-during-shutdown"; else fail "no-start-during-shutdown"; fi
+
+# --- essential: its ./run's exit code becomes svscan's, after the same
+# orderly shutdown of the rest.
+for case in code signal; do
+  rm -f "$T"/e.*
+  S=$T/s5-$case
+  if [ $case = code ]; then
+    mkservice "$S/key" "sleep 0.5; exit 7"
+    want=7
+  else
+    mkservice "$S/key" "sleep 0.5; kill -USR1 \$\$"
+    want=$((128 + 10))
+  fi
+  : >"$S/key/essential"
+  mkorder "$S/other" e
+  start_ns U "$T/s5.err" "$S"
+  wait_for 15 "$U"
+  rc=$?
+  if [ "$rc" = "$want" ] && [ "$(tr '\n' ' ' <"$T/e.order")" = "main log " ] && [ "$(tail -1 "$T/e.log")" = "e last line" ]; then
+    pass "essential-$case"
+  else
+    fail "essential-$case" "rc $rc (want $want), order $(tr '\n' ' ' <"$T/e.order" 2>&1), $(cat "$T/s5.err")"
+  fi
+done
+
+# --- The control FIFO, where -c puts it (the scan directory may be
+# read-only); a finish script finds it in SVSCAN_CONTROL.
+S=$T/s6
+mkdir -p "$T/ctl"
+mkfifo "$T/ctl/control"
+mkservice "$S/once" "echo \"\$SVSCAN_CONTROL\" > '$T/once.env'; exit 0"
+printf '#!/bin/sh\necho 9 > "$SVSCAN_CONTROL"\n' >"$S/once/finish"
+chmod 755 "$S/once/finish"
+chmod a-w "$S"  # nothing may be created there (root ignores it, so check below)
+start_ns U "$T/s6.err" -c "$T/ctl/control" "$S"
+wait_for 15 "$U"
+rc=$?
+chmod u+w "$S"
+if [ "$rc" = 9 ] && [ ! -e "$S/.svscan" ]; then pass "control-fifo"; else fail "control-fifo" "rc $rc, $(ls -a "$S"), $(cat "$T/s6.err")"; fi
+if [ "$(cat "$T/once.env")" = "$T/ctl/control" ]; then pass "control-env"; else fail "control-env" "$(cat "$T/once.env")"; fi
+
+# --- Not PID 1: svscan is a subreaper, so a daemon that leaves its ./run
+# is svscan's child, and it is ended at the shutdown.
+S=$T/s7
+mkservice "$S/daemon" "(exec sleep 1003 &); exec sleep 1000"
+spawn P env PATH="$RUNPATH" "$BIN/svscan" "$S"
+wait_until 10 pgrep -f "sleep 1003"
+dpid=$(pgrep -f "sleep 1003" | head -1)
+ppid=$(ps -o ppid= -p "$dpid" | tr -d ' ')
+if [ "$ppid" = "$P" ]; then pass "subreaper"; else fail "subreaper" "the daemon's parent is $ppid, svscan is $P"; fi
+kill -TERM "$P"
+wait_for 10 "$P"
+rc=$?
+if [ "$rc" = 0 ] && ! kill -0 "$dpid" 2>/dev/null && nothing_left "$S"; then pass "subreaper-shutdown"; else fail "subreaper-shutdown" "rc $rc"; fi
+[ -z "$dpid" ] || kill -KILL "$dpid" 2>/dev/null
+
+# --- Integrity: 100,000 numbered lines, TERM to svscan mid-stream: every
+# line the service wrote (numbered records how many) is in the log once.
+if [ -x "$HELPERS/numbered" ] && [ -x "$BIN/multilog" ]; then
+  S=$T/s8
+  mkservice "$S/n" "exec '$HELPERS/numbered' '$T/n.state' 100000 5"
+  mkservice "$S/n/log" "exec multilog s16777215 '$T/nlog'"
+  start_ns U "$T/s8.err" "$S"
+  wait_until 20 sh -c "[ \$(cat '$T/n.state' 2>/dev/null || echo 0) -ge 20000 ]"
+  kill -TERM "$SV"
+  wait_for 30 "$U"
+  rc=$?
+  wrote=$(cat "$T/n.state")
+  res=$(awk -v want="$wrote" 'NR != $1 { print "line " NR " is " $0; bad = 1; exit } END { if (!bad) print (NR == want ? "ok" : "count " NR " of " want) }' "$T/nlog/current")
+  if [ "$rc" = 0 ] && [ "$res" = ok ] && [ "$wrote" -lt 100000 ]; then
+    pass "integrity"
+    echo "NOTE - $TEST_NAME: integrity: TERM after $wrote of 100000 lines, all in the log once"
+  else
+    fail "integrity" "rc $rc, wrote $wrote: $res"
+  fi
+else
+  skip "integrity" "helpers numbered or multilog not built"
+fi
+
+finish
