@@ -575,6 +575,9 @@ int64_t shutdown_step(int64_t now) noexcept {
       if (g_svc[i].pidlog) kill_service(g_svc[i], true, g_sd.deadline_ms);
     }
     signal_orphans(SIGKILL, true);
+    // As PID 1, also what the orphans' own children became: everything
+    // else in the namespace (the kernel spares the caller).
+    if (::getpid() == 1) ::kill(-1, SIGKILL);
   }
   if (g_childless) return -2;
   if (g_sd.all_killed) {
