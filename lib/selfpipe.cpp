@@ -28,7 +28,13 @@ bool SelfPipe::catch_signal(int sig) noexcept {
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0;  // no SA_RESTART: a signal wakes poll() at once
-  return ::sigaction(sig, &sa, nullptr) == 0;
+  if (::sigaction(sig, &sa, nullptr) == -1) return false;
+  // A mask inherited from whoever started us (a boot script that blocked
+  // SIGCHLD, say) would otherwise keep sig from ever reaching the pipe.
+  sigset_t one;
+  sigemptyset(&one);
+  sigaddset(&one, sig);
+  return ::sigprocmask(SIG_UNBLOCK, &one, nullptr) == 0;
 }
 
 int SelfPipe::fd() noexcept { return g_pipe[0]; }

@@ -14,7 +14,8 @@ class SelfPipe {
   // Creates the pipe. false on error, errno set. Call once, before
   // catch_signal.
   static bool init() noexcept;
-  // Routes sig to the pipe. false on error, errno set.
+  // Routes sig to the pipe and unblocks it (an inherited mask must not
+  // silence it). false on error, errno set.
   static bool catch_signal(int sig) noexcept;
   // The read end, for poll().
   static int fd() noexcept;

@@ -21,8 +21,8 @@
 // vanished FIFOs when noticed. A child that cannot exec ./run prints
 // "supervise: fatal: unable to start dir/run: ..." and exits 111, and is
 // restarted a second after it was started, as any child would be.
-// Signals: SIGCHLD and SIGIO are caught; the rest keep their dispositions
-// (as 0.76).
+// Signals: SIGCHLD and SIGIO are caught, and unblocked whatever mask we
+// inherited; the rest keep their dispositions (as 0.76).
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>

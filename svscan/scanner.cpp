@@ -68,7 +68,6 @@ Service* g_svc = nullptr;
 size_t g_n = 0, g_cap = 0;
 svscan::DevInoIndex g_index;
 lib::PreparedExec g_supervise;
-sigset_t g_orig_mask;
 rlimit g_orig_nofile;
 bool g_nofile_raised = false;
 bool g_nofile_warned = false;
@@ -187,7 +186,11 @@ bool spawn(Service& s, bool log) noexcept {
       lib::warn_sys({"unable to set up descriptors for ", s.name});
       ::_exit(111);
     }
-    ::sigprocmask(SIG_SETMASK, &g_orig_mask, nullptr);
+    // An empty mask, not the one svscan inherited: a boot script's stray
+    // block of SIGTERM or SIGCHLD must not reach every supervise.
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     g_supervise.exec(argv, environ);
     if (log)
       lib::warn_sys({"unable to start supervise ", s.name, "/log"});
@@ -601,7 +604,6 @@ int64_t shutdown_step(int64_t now) noexcept {
 int run(const Options& opt) noexcept {
   open_std();
   ::getrlimit(RLIMIT_NOFILE, &g_orig_nofile);
-  ::sigprocmask(SIG_SETMASK, nullptr, &g_orig_mask);
   g_svc = static_cast<Service*>(::malloc(kInitialCapacity * sizeof(Service)));
   if (!g_svc || !g_index.reserve(kInitialCapacity) || !g_supervise.prepare("supervise")) {
     errno = ENOMEM;
@@ -610,16 +612,12 @@ int run(const Options& opt) noexcept {
   g_cap = kInitialCapacity;
   g_sd.deadline_ms = opt.deadline_ms;
   static const int kCaught[] = {SIGCHLD, SIGHUP, SIGALRM, SIGTERM, SIGINT, SIGPWR};
+  // catch_signal also unblocks each signal: reaping relies on SIGCHLD even
+  // when whoever started us blocked it.
   if (!lib::SelfPipe::init()) lib::die_sys(lib::exitcode::temp, {"unable to set up signal handling"});
   for (int sig : kCaught)
     if (!lib::SelfPipe::catch_signal(sig))
       lib::die_sys(lib::exitcode::temp, {"unable to set up signal handling"});
-  // Reaping relies on SIGCHLD, so it must not stay blocked if whoever
-  // started us blocked it (children still get the mask we were given).
-  sigset_t ours;
-  ::sigemptyset(&ours);
-  for (int sig : kCaught) ::sigaddset(&ours, sig);
-  ::sigprocmask(SIG_UNBLOCK, &ours, nullptr);
 
   if (::getpid() == 1) {
     // Ctrl-alt-del sends SIGINT to init instead of rebooting at once

@@ -37,7 +37,9 @@
 // allocate its tables or open the control FIFO that -c names; 100 on a
 // usage error.
 // Signals: SIGCHLD (reap), SIGHUP and SIGALRM (scan now), SIGTERM, SIGINT
-// and SIGPWR (orderly shutdown); others default.
+// and SIGPWR (orderly shutdown), unblocked whatever mask svscan inherited;
+// others default. Each supervise starts with an empty mask (0.76 passes
+// on its own).
 #include <unistd.h>
 
 #include "lib/err.hpp"

@@ -270,4 +270,27 @@ SigIgn:	0000000000000000
 " "" info
 end_sup "$sp" "$d"
 
+# Started with signals blocked: supervise unblocks the ones it catches, so
+# a ./run that exits is still reaped and restarted (with SIGCHLD blocked
+# it was never reaped: "up" forever), and ./run starts with an empty mask
+# (0.76 passes on all but SIGCHLD: its ./run would ignore svc -t).
+for mask in CHLD,TERM,HUP all; do
+  d=$(mktemp -d "$T/blocked.XXXXXX")/s
+  mkdir "$d"
+  ln -s "$HELPERS/childinfo" "$d/run"
+  spawn sp "$HELPERS/sigblock" "$mask" "$BIN/supervise" "$d"
+  wait_until 10 test -s "$d/childinfo"
+  blk() { grep '^SigBlk' "$d/childinfo"; }
+  check_ours "blocked $mask: the child's mask is empty" 0 "SigBlk:	0000000000000000
+" "" blk
+  p1=$(sv_pid "$d")
+  "$BIN/svc" -t "$d"
+  if wait_until 10 sv_pid_is_not "$d" "$p1"; then
+    pass "blocked $mask: a child that exits is reaped and restarted"
+  else
+    fail "blocked $mask: a child that exits is reaped and restarted" "$("$BIN/svstat" "$d")"
+  fi
+  end_sup "$sp" "$d"
+done
+
 finish

@@ -24,6 +24,25 @@ TEST_CASE("signals arrive as bytes on the self-pipe", "[sig]") {
   CHECK(r.exit_code() == 0);
 }
 
+TEST_CASE("catch_signal unblocks a signal an inherited mask blocked", "[sig]") {
+  auto r = test::run_child([] {
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGCHLD);
+    sigaddset(&s, SIGUSR2);
+    ::sigprocmask(SIG_BLOCK, &s, nullptr);
+    if (!lib::SelfPipe::init() || !lib::SelfPipe::catch_signal(SIGCHLD)) ::_exit(2);
+    sigset_t now;
+    ::sigprocmask(SIG_SETMASK, nullptr, &now);
+    if (sigismember(&now, SIGCHLD) || !sigismember(&now, SIGUSR2)) ::_exit(3);
+    ::raise(SIGCHLD);
+    pollfd p = {lib::SelfPipe::fd(), POLLIN, 0};
+    if (::poll(&p, 1, 1000) != 1) ::_exit(4);
+    ::_exit(lib::SelfPipe::read_signal() == SIGCHLD ? 0 : 5);
+  });
+  CHECK(r.exit_code() == 0);
+}
+
 TEST_CASE("reset_signals_for_exec restores defaults and unblocks", "[sig]") {
   auto r = test::run_child([] {
     ::signal(SIGTERM, SIG_IGN);
