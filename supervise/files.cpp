@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,11 +24,29 @@ void close_fd(int& fd) noexcept {
   fd = -1;
 }
 
+// Creates supervise/ (0700). When supervise is a symbolic link to a
+// directory that does not exist yet, creates the directory it names, as
+// Debian's daemontools does (its patch 0002), so that a read-only service
+// directory can point supervise at /run: one level, mode 0700, only the
+// link's own target (not a link it leads to). 0, or -1 with errno (EEXIST
+// is success).
+int make_supervise_dir() noexcept {
+  if (::mkdir("supervise", 0700) == 0) return 0;
+  if (errno != EEXIST) return -1;
+  char target[PATH_MAX];
+  ssize_t n = ::readlink("supervise", target, sizeof target - 1);
+  if (n > 0) {
+    target[n] = 0;
+    ::mkdir(target, 0700);  // a failure shows when the lock is opened
+  }
+  return 0;
+}
+
 }  // namespace
 
 void Files::acquire_lock(const char* dir) noexcept {
   dir_ = dir;
-  ::mkdir("supervise", 0700);
+  make_supervise_dir();
   lock_ = ::open("supervise/lock", O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0600);
   if (lock_ == -1 || lib::lock_ex_nb(lock_) == -1)
     lib::die_sys(lib::exitcode::temp, {"unable to acquire ", dir, "/supervise/lock"});
@@ -92,7 +111,7 @@ bool Files::reopen_fifo(const char* path, int& rfd, int* wfd) noexcept {
 }
 
 bool Files::repair() noexcept {
-  if (::mkdir("supervise", 0700) == -1 && errno != EEXIST) {
+  if (make_supervise_dir() == -1) {
     lib::warn_sys({"unable to create ", dir_, "/supervise"});
     return false;
   }

@@ -24,6 +24,55 @@ mkdir -p "$T/cdir/supervise/control"
 check "control is a directory" 111 "" "supervise: fatal: unable to write $T/cdir/supervise/control: is a directory
 " supervise "$T/cdir"
 
+# supervise as a symbolic link to a directory not made yet (a read-only
+# service directory pointing at /run): Debian's 0.76 makes the link's
+# target, one level, mode 0700; not its parent, not through a second link.
+dangling() {
+  local d sp
+  umask 022
+  d=$(mktemp -d "$T/dl.XXXXXX")
+  mksvc "$d/s" 'exec sleep 100'
+  mkdir "$d/run"
+  case $1 in
+    absolute) ln -s "$d/run/s" "$d/s/supervise" ;;
+    relative) ln -s ../run/s "$d/s/supervise" ;;
+    no-parent) ln -s "$d/run/a/s" "$d/s/supervise" ;;
+    chain) ln -s "$d/run/s" "$d/link"; ln -s "$d/link" "$d/s/supervise" ;;
+  esac
+  "$P/supervise" "$d/s" 2>"$d/err" & sp=$!
+  wait_until 10 eval '"$P/svok" "$d/s" || ! kill -0 $sp'
+  if "$P/svok" "$d/s"; then
+    echo up
+    "$P/svc" -dx "$d/s"
+  fi
+  wait "$sp"
+  echo "exit $?"
+  sed "s|$d|D|g" "$d/err"
+  (cd "$d" && find run link -printf '%p %M\n' 2>/dev/null | sort)
+}
+SV_IN_RUN="run drwxr-xr-x
+run/s drwx------
+run/s/control prw-------
+run/s/lock -rw-------
+run/s/ok prw-------
+run/s/status -rw-r--r--
+"
+check "supervise links to a directory not made yet" 0 "up
+exit 0
+$SV_IN_RUN" "" dangling absolute
+check "the same with a relative link" 0 "up
+exit 0
+$SV_IN_RUN" "" dangling relative
+check "the link's target's parent is not made" 0 "exit 111
+supervise: fatal: unable to acquire D/s/supervise/lock: file does not exist
+run drwxr-xr-x
+" "" dangling no-parent
+check "nor a target reached through a second link" 0 "exit 111
+supervise: fatal: unable to acquire D/s/supervise/lock: file does not exist
+link lrwxrwxrwx
+run drwxr-xr-x
+" "" dangling chain
+
 # Lock contention, each implementation holding the lock in turn.
 for holder in "$BIN" "$REF"; do
   if [ "$holder" = "$REF" ] && [ "$HAVE_REF" != 1 ]; then
