@@ -147,6 +147,7 @@ while :; do sleep 0.05; done'
   # that on to ./run (ours resets it; tested below): undo it for both.
   env --default-signal=INT "$P/supervise" s & local sp=$!
   wait_until 10 sv_up s
+  wait_until 10 lines_at_least s/starts 1  # the traps are set
   "$P/svc" -h s; wait_until 10 file_has s/sigs HUP
   "$P/svc" -a s; wait_until 10 file_has s/sigs ALRM
   "$P/svc" -i s; wait_until 10 file_has s/sigs INT
