@@ -158,6 +158,34 @@ bool Files::watch() noexcept {
   return ok;
 }
 
+void Files::noticed(int64_t now) noexcept {
+  if (first_noticed_ < 0) first_noticed_ = now;
+  int64_t settled = now + kSettle, latest = first_noticed_ + kSettleMax;
+  check_at_ = settled < latest ? settled : latest;
+}
+
+// A directory being removed has no links left once rmdir is done, and has
+// usually lost ./run before that; either way, nothing is to be recreated.
+bool Files::still_there() noexcept {
+  struct stat st;
+  return ::stat(".", &st) == 0 && st.st_nlink > 0 && ::lstat("run", &st) == 0;
+}
+
+bool Files::check(int64_t now) noexcept {
+  if (check_at_ < 0 || now < check_at_) return false;
+  first_noticed_ = -1;
+  bool tried = false, ok = true;
+  if (!intact() && still_there()) {
+    tried = true;
+    ok = repair();
+  }
+  if (ok)
+    schedule(now);
+  else
+    check_at_ = now + kRepairRetry;
+  return tried;
+}
+
 void Files::drop_control() noexcept {
   lib::warn({"unable to read ", dir_, "/supervise/control: not a FIFO"});
   close_fd(control_r_);

@@ -11,10 +11,22 @@
 // exhaust the per-user limit on inotify instances, which dnotify does not
 // have. Where dnotify is unavailable, supervise falls back to a periodic
 // check.
+//
+// A repair waits until removals have stopped for kSettle ms, and happens
+// only while the service directory is still there (linked, with its run):
+// `svc -dx dir && rm -rf dir` or a bare `rm -rf dir` removes entry after
+// entry, and recreating them meanwhile made rm fail ("Directory not
+// empty").
 #pragma once
+#include <stdint.h>
 #include <sys/types.h>
 
 namespace supervise {
+
+constexpr int64_t kSettle = 200;         // ms without removals before a check
+constexpr int64_t kSettleMax = 1000;     // ... yet no later than this after the first
+constexpr int64_t kCheckInterval = 5000; // ms between checks without dnotify
+constexpr int64_t kRepairRetry = 1000;   // ms before retrying a failed repair
 
 class Files {
  public:
@@ -38,8 +50,20 @@ class Files {
   // true while both watches are armed: no periodic check is needed.
   bool watching() const noexcept { return watch_dot_ >= 0 && watch_supervise_ >= 0; }
 
+  // When to check (times are monotonic ms). schedule(now) after watch():
+  // periodic checks only without dnotify. noticed(now): something was
+  // removed or renamed, or ./run exited. check_at(): when the next check
+  // is due, -1 for none. check(now): once due, repairs what has vanished
+  // if the service directory is still there; true when it tried to (the
+  // status is then to be written again).
+  void schedule(int64_t now) noexcept { check_at_ = watching() ? -1 : now + kCheckInterval; }
+  void noticed(int64_t now) noexcept;
+  int64_t check_at() const noexcept { return check_at_; }
+  bool check(int64_t now) noexcept;
+
  private:
   bool fifo_current(const char* path, int fd) noexcept;
+  bool still_there() noexcept;
   bool reopen_fifo(const char* path, int& rfd, int* wfd) noexcept;
 
   const char* dir_ = "";
@@ -50,6 +74,8 @@ class Files {
   int watch_dot_ = -1;
   int watch_supervise_ = -1;
   bool dnotify_ = false;  // the first watch() worked: re-arm after repairs
+  int64_t check_at_ = -1;
+  int64_t first_noticed_ = -1;  // the first event since the last check
 };
 
 }  // namespace supervise

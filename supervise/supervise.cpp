@@ -35,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cstring>
+
 #include "lib/err.hpp"
 #include "lib/fd_flags.hpp"
 #include "lib/num.hpp"
@@ -62,6 +64,9 @@ void reset_reserved_signals() noexcept {
   } ksa = {SIG_DFL, 0, nullptr, 0};
   for (int sig = 32; sig < SIGRTMIN; ++sig) ::syscall(SYS_rt_sigaction, sig, &ksa, nullptr, sizeof ksa.mask);
 }
+
+supervise::Files g_files;
+bool g_running = false;
 
 class RealEffects final : public supervise::Effects {
  public:
@@ -133,7 +138,17 @@ class RealEffects final : public supervise::Effects {
   }
   void signal(pid_t pid, int sig) noexcept override { ::kill(pid, sig); }
   bool signal_group(pid_t pgid, int sig) noexcept override { return ::kill(-pgid, sig) == 0; }
+  // A plain record identical to the last one written is not written
+  // again: fewer entries created in supervise/ while someone may be
+  // removing it (svc -dx; rm -rf), and a rename saved on x, on the way
+  // out, on u when up. While supervise/ is missing a file (being removed
+  // or damaged), nothing is written at all: the check that follows every
+  // removal repairs it, if the directory is still there, and then the
+  // status is written again.
   bool publish(const unsigned char rec[lib::kStatusSize], const unsigned char* x) noexcept override {
+    if (!x && !xstatus_left_ && written_ && std::memcmp(rec, last_, lib::kStatusSize) == 0) return true;
+    written_ = false;
+    if (g_running && !g_files.intact()) return true;
     bool ok = true;
     if (x) {
       xstatus_left_ = true;
@@ -144,7 +159,10 @@ class RealEffects final : public supervise::Effects {
       // a reader that skips the check.
       if (::unlink("supervise/xstatus") == 0 || errno == ENOENT) xstatus_left_ = false;
     }
-    return written(lib::status_write(rec), "status") && ok;
+    if (!written(lib::status_write(rec), "status")) return false;
+    std::memcpy(last_, rec, lib::kStatusSize);
+    written_ = true;
+    return ok;
   }
   void load(supervise::Settings& s) noexcept override { supervise::read_settings(g_dir, s); }
   void fork_failed(int err) noexcept override {
@@ -172,6 +190,9 @@ class RealEffects final : public supervise::Effects {
     }
     if (!lib::shutdown_request(path, code)) lib::warn_sys({"unable to write to ", path});
   }
+  // The next publish() writes even an unchanged record (supervise/ was
+  // repaired: status may be gone).
+  void forget() noexcept { written_ = false; }
 
  private:
   // Reports a failed status_write / xstatus_write of supervise/NAME.
@@ -196,18 +217,16 @@ class RealEffects final : public supervise::Effects {
 
   int go_[2] = {-1, -1};
   bool xstatus_left_ = true;  // a supervise/xstatus may exist
+  unsigned char last_[lib::kStatusSize] = {};  // the record last written
+  bool written_ = false;                        // ... if it was
 };
 
 RealEffects g_fx;
 supervise::Machine g_machine(g_fx);
-supervise::Files g_files;
 
 // supervise/ is checked for vanished or replaced files when dnotify says
-// something there was removed or renamed, and whenever ./run exits. Only
-// without dnotify is it checked every kCheckInterval; a failed repair is
-// tried again after kRepairRetry (ms).
-constexpr int64_t kCheckInterval = 5000;
-constexpr int64_t kRepairRetry = 1000;
+// something there was removed or renamed, and whenever a child exits (see
+// supervise/files.hpp for when, and when not).
 
 // Reaps every finished child; tells the machine when it was ./run or
 // ./finish.
@@ -288,14 +307,14 @@ int main(int argc, char** argv) {
   g_machine.init(normally_up);
   g_files.open_ok(g_dir);
   g_machine.begin();
+  g_running = true;
 
-  g_files.watch();  // without dnotify, the periodic check below stands in
-  // When supervise/ is next checked (-1: only on an event).
-  int64_t check_at = g_files.watching() ? -1 : g_fx.now_ms() + kCheckInterval;
+  g_files.watch();  // without dnotify, periodic checks stand in
+  g_files.schedule(g_fx.now_ms());
   for (;;) {
     if (g_machine.finished()) leave();
     int timeout = g_machine.timeout_ms();
-    if (check_at >= 0) {
+    if (int64_t check_at = g_files.check_at(); check_at >= 0) {
       int64_t left = check_at - g_fx.now_ms();
       int c = left <= 0 ? 0 : int(left);
       if (timeout < 0 || c < timeout) timeout = c;
@@ -308,23 +327,15 @@ int main(int argc, char** argv) {
       ::nanosleep(&ts, nullptr);
       continue;
     }
-    bool check_files = false;
-    for (int sig; (sig = lib::SelfPipe::read_signal()) != 0;) check_files = true;
+    for (int sig; (sig = lib::SelfPipe::read_signal()) != 0;) g_files.noticed(g_fx.now_ms());
     reap();
     if (g_machine.finished()) leave();
     g_machine.fire_timers();
     if (p[1].revents) read_control();
     if (g_machine.finished()) leave();
-    if (check_files || (check_at >= 0 && g_fx.now_ms() >= check_at)) {
-      bool ok = true;
-      if (!g_files.intact()) {
-        ok = g_files.repair();
-        g_machine.republish();
-      }
-      if (!ok)
-        check_at = g_fx.now_ms() + kRepairRetry;
-      else
-        check_at = g_files.watching() ? -1 : g_fx.now_ms() + kCheckInterval;
+    if (g_files.check(g_fx.now_ms())) {
+      g_fx.forget();
+      g_machine.republish();
     }
   }
 }

@@ -108,4 +108,58 @@ else
   skip "fork failure" "needs root and setpriv"
 fi
 
+# Removing a supervised directory with rm -rf, while it runs and after
+# svc -dx (what package/example/run recommends), 50 times each: the
+# repair above must not recreate supervise/ or its FIFOs under the
+# remover ("Directory not empty"). In the dx rounds, rm waits until the
+# status says "want down" and ./run takes a moment to exit: what rm meets
+# is then the repair, not a status write (any status write, by 0.76 as by
+# ours, can meet an rm started at the same instant).
+rm_rounds() {
+  local mode=$1 i d sp child bad=0
+  for i in $(seq 50); do
+    d=$T/rm.$mode.$i
+    if [ "$mode" = live ]; then
+      mksvc "$d" 'exec sleep 1000'
+    else
+      mksvc "$d" 'trap "kill \$! 2>/dev/null; sleep 0.3; exit 0" TERM; sleep 1000 & wait'
+    fi
+    spawn sp "$BIN/supervise" "$d"
+    wait_until 10 sv_up "$d"
+    if [ "$mode" = live ]; then
+      child=$(sv_pid "$d")
+      rm -rf "$d" 2>>"$T/rm.$mode.err" || bad=$((bad + 1))
+      # ./run first, reaped by supervise: a zombie left to init lingers.
+      kill -KILL "$child"
+      wait_until 5 eval '! kill -0 $child 2>/dev/null'
+    else
+      "$BIN/svc" -dx "$d"
+      wait_until 5 eval '[ "$(sv_want "$d")" = 64 ]'
+      rm -rf "$d" 2>>"$T/rm.$mode.err" || bad=$((bad + 1))
+      wait_until 5 eval '! kill -0 $sp 2>/dev/null'
+    fi
+    stop "$sp"
+  done
+  ok_if "rm -rf ($mode) succeeded 50 times out of 50 ($bad failed)" test "$bad" = 0
+  [ "$bad" = 0 ] || fail "rm -rf ($mode) errors" "$(head -3 "$T/rm.$mode.err")"
+}
+rm_rounds live
+rm_rounds dx
+# Nothing comes back once the removals have settled (200 ms).
+sleep 0.5
+ok_if "no removed directory was recreated" test -z "$(ls -d "$T"/rm.*.[0-9]* 2>/dev/null)"
+
+# A supervise/ that is a link (see supervise.sh) is repaired through it:
+# its target is made again when it vanishes.
+d=$(mktemp -d "$T/link.XXXXXX")
+mksvc "$d/s" 'exec sleep 100'
+ln -s "$d/state/s" "$d/s/supervise"
+mkdir "$d/state"
+spawn sp "$BIN/supervise" "$d/s"
+wait_until 10 sv_up "$d/s"
+rm -rf "$d/state/s"
+ok_if "a linked supervise/ is rebuilt at the link's target" wait_until 3 "$BIN/svok" "$d/s"
+ok_if "with its status" wait_until 5 sv_up "$d/s"
+end_sup "$sp" "$d/s"
+
 finish
