@@ -351,12 +351,13 @@ lib::XState xstate(State s) noexcept {
 }  // namespace
 
 void Machine::announce() noexcept {
-  status_.when = when_;
-  status_.pid = uint32_t(pid_);
-  status_.paused = (pid_ && paused_) ? 1 : 0;
-  status_.want = want_ == Want::kUp ? 'u' : want_ == Want::kDown ? 'd' : 0;
+  lib::Status st;
+  st.when = when_;
+  st.pid = uint32_t(pid_);
+  st.paused = (pid_ && paused_) ? 1 : 0;
+  st.want = want_ == Want::kUp ? 'u' : want_ == Want::kDown ? 'd' : 0;
   unsigned char rec[lib::kStatusSize];
-  lib::status_encode(status_, rec);
+  lib::status_encode(st, rec);
   unsigned char x[lib::kXStatusSize];
   bool extended = settings_.any;
   if (extended) {

@@ -145,12 +145,7 @@ class Machine {
   Want want() const noexcept { return want_; }
   pid_t child() const noexcept { return pid_; }
   pid_t finish_child() const noexcept { return finish_pid_; }
-  const Settings& settings() const noexcept { return settings_; }
-  const lib::XStatus& xstatus() const noexcept { return x_; }
   bool paused() const noexcept { return paused_; }
-  int64_t deadline(Timer t) const noexcept { return deadline_[t]; }
-  // The record last published (or attempted).
-  const lib::Status& status() const noexcept { return status_; }
 
  private:
   bool start_allowed() noexcept;
@@ -177,7 +172,6 @@ class Machine {
   bool started_once_ = false;
   int64_t last_start_ = 0;
   lib::Tai64n when_;
-  lib::Status status_;
   Settings settings_;
   pid_t finish_pid_ = 0;
   bool stopping_ = false;  // svc -d or -r signalled ./run, which has not exited

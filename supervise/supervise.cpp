@@ -37,6 +37,7 @@
 
 #include <cstring>
 
+#include "lib/clock.hpp"
 #include "lib/err.hpp"
 #include "lib/fd_flags.hpp"
 #include "lib/num.hpp"
@@ -176,11 +177,7 @@ class RealEffects final : public supervise::Effects {
   void finish_timed_out() noexcept override {
     lib::warn({g_dir, "/finish still runs after timeout-finish, killing it"});
   }
-  int64_t now_ms() noexcept override {
-    timespec ts;
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-  }
+  int64_t now_ms() noexcept override { return lib::now_ms(); }
   lib::Tai64n wall() noexcept override { return lib::tai64n_now(); }
   void essential_exited(int code) noexcept override {
     const char* path = ::getenv(lib::kSvscanControlEnv);

@@ -20,6 +20,7 @@
 
 #include "svscan/control.hpp"
 #include "svscan/devino_index.hpp"
+#include "lib/clock.hpp"
 #include "lib/dirents.hpp"
 #include "lib/err.hpp"
 #include "lib/num.hpp"
@@ -88,12 +89,6 @@ size_t g_unresolved = 0;
 // start failed or was deferred): a quick scan walks the table only then.
 // With every supervise running, an idle scan is a stat() of the directory.
 bool g_need_walk = true;
-
-int64_t now_ms() noexcept {
-  timespec ts;
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
-}
 
 int64_t ns_of(const timespec& t) noexcept { return int64_t(t.tv_sec) * 1'000'000'000 + t.tv_nsec; }
 
@@ -653,9 +648,9 @@ int run(const Options& opt) noexcept {
   ControlParser parser;
 
   bool full = true;
-  int64_t next = now_ms();
+  int64_t next = lib::now_ms();
   for (;;) {
-    int64_t now = now_ms();
+    int64_t now = lib::now_ms();
     int64_t wait;
     if (g_sd.on) {
       wait = shutdown_step(now);
@@ -668,7 +663,7 @@ int run(const Options& opt) noexcept {
         scan(full, now);
         full = false;
         next = now + kScanIntervalMs;
-        now = now_ms();
+        now = lib::now_ms();
       }
       wait = next > now ? next - now : 0;
     }
@@ -677,7 +672,7 @@ int run(const Options& opt) noexcept {
       bool child = false;
       for (int sig; (sig = lib::SelfPipe::read_signal()) != 0;) {
         if (sig == SIGCHLD) child = true;
-        else if (sig == SIGTERM || sig == SIGINT || sig == SIGPWR) begin_shutdown(0, now_ms());
+        else if (sig == SIGTERM || sig == SIGINT || sig == SIGPWR) begin_shutdown(0, lib::now_ms());
         else full = true;  // SIGHUP, SIGALRM: read the directory now
       }
       if (child) reap();
@@ -686,7 +681,7 @@ int run(const Options& opt) noexcept {
         ssize_t r;
         while ((r = ::read(ctl, buf, sizeof buf)) > 0) {
           int code = parser.feed(buf, size_t(r));
-          if (code >= 0) begin_shutdown(code, now_ms());
+          if (code >= 0) begin_shutdown(code, lib::now_ms());
         }
       }
     }
