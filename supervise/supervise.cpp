@@ -54,15 +54,23 @@ namespace {
 const char* g_dir = "";
 
 // glibc's sigaction() refuses the two real-time signals it reserves for
-// itself (32 and 33), so an ignored disposition inherited for them would
-// pass on to ./run; the raw system call resets them. Async-signal-safe.
+// itself (32 and 33: EINVAL, measured with glibc 2.36), so an ignored
+// disposition inherited for them would pass on to ./run; only the raw
+// system call resets them. It takes the kernel's struct sigaction, whose
+// layout differs between architectures: this one is x86-64's and arm64's.
+// Async-signal-safe.
+#if !defined(__linux__) || !(defined(__x86_64__) || defined(__aarch64__))
+#error "reset_reserved_signals: check the kernel's struct sigaction for this architecture"
+#endif
+struct KernelSigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)();
+  uint64_t mask;  // the kernel's sigset_t: 64 signals
+};
+static_assert(sizeof(KernelSigaction) == 32 && sizeof(unsigned long) == 8);
 void reset_reserved_signals() noexcept {
-  struct {
-    void (*handler)(int);
-    unsigned long flags;
-    void (*restorer)();
-    uint64_t mask;
-  } ksa = {SIG_DFL, 0, nullptr, 0};
+  KernelSigaction ksa = {SIG_DFL, 0, nullptr, 0};
   for (int sig = 32; sig < SIGRTMIN; ++sig) ::syscall(SYS_rt_sigaction, sig, &ksa, nullptr, sizeof ksa.mask);
 }
 

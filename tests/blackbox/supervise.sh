@@ -320,6 +320,18 @@ SigIgn:	0000000000000000
 " "" info
 end_sup "$sp" "$d"
 
+# Signals 32 and 33, which glibc will not let a program reset, inherited
+# ignored: ./run still gets their default disposition.
+d=$(mktemp -d "$T/rt.XXXXXX")/s
+mkdir "$d"
+ln -s "$HELPERS/childinfo" "$d/run"
+spawn sp "$HELPERS/rtignore" "$BIN/supervise" "$d"
+wait_until 10 test -s "$d/childinfo"
+ign() { grep '^SigIgn' "$d/childinfo"; }
+check_ours "reserved signals inherited ignored are reset for the child" 0 "SigIgn:	0000000000000000
+" "" ign
+end_sup "$sp" "$d"
+
 # Started with signals blocked: supervise unblocks the ones it catches, so
 # a ./run that exits is still reaped and restarted (with SIGCHLD blocked
 # it was never reaped: "up" forever), and ./run starts with an empty mask
