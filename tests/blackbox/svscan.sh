@@ -237,11 +237,22 @@ if all_up $dirs && [ "$(fd_count "$SV")" = "$before" ]; then
 else
   fail "descriptors do not grow over supervise restarts" "before $before, after $(fd_count "$SV")"
 fi
+# Renamed to a dot name first, as one removes a service: otherwise a scan
+# between svc -dx and rm can start a new supervise, which rm leaves running.
 for i in 5 6 7 8; do
-  "$SUPBIN/svc" -dx "$S/l$i" "$S/l$i/log"
+  mv "$S/l$i" "$S/.l$i"
+  "$SUPBIN/svc" -dx "$S/.l$i" "$S/.l$i/log"
 done
-wait_until 10 sh -c "! pgrep -f '^supervise l[5678]\$' >/dev/null" 2>/dev/null
-for i in 5 6 7 8; do rm -rf "$S/l$i"; done
+sups_gone() {
+  local i
+  for i in 5 6 7 8; do
+    sup_pid "$S/.l$i" >/dev/null && return 1
+    sup_pid "$S/.l$i/log" >/dev/null && return 1
+  done
+  return 0
+}
+wait_until 10 sups_gone
+for i in 5 6 7 8; do rm -rf "$S/.l$i"; done
 forgotten() { [ "$(fd_count "$SV")" = $((before - 8)) ]; }
 if wait_until 12 forgotten; then
   pass "a removed service's log pipe is closed"
