@@ -20,37 +20,6 @@ namespace multilog {
 
 using lib::exitcode::temp;
 
-// ---- Pauser
-
-bool Pauser::due() noexcept {
-  timespec now;
-  ::clock_gettime(CLOCK_MONOTONIC, &now);
-  if (warned_ && now.tv_sec - last_warn_.tv_sec < kWarnEverySec) return false;
-  warned_ = true;
-  last_warn_ = now;
-  return true;
-}
-
-void Pauser::sleep_now() noexcept {
-  delay_ms_ = delay_ms_ ? delay_ms_ * 2 : kFirstPauseMs;
-  if (delay_ms_ > kMaxPauseMs) delay_ms_ = kMaxPauseMs;
-  timespec ts{delay_ms_ / 1000, (delay_ms_ % 1000) * 1000000};
-  while (::nanosleep(&ts, &ts) == -1 && errno == EINTR) {
-  }
-}
-
-void Pauser::pause(lib::Parts parts) noexcept {
-  int e = errno;
-  if (due()) lib::warn_sys(parts);
-  sleep_now();
-  errno = e;
-}
-
-void Pauser::pause_plain(lib::Parts parts) noexcept {
-  if (due()) lib::warn(parts);
-  sleep_now();
-}
-
 // ---- opening files the way daemontools' open_* do (plus close-on-exec)
 
 namespace {
@@ -173,12 +142,8 @@ void LogDir::write_to(uint64_t end) noexcept {
 
 // Starts writing current to disk every megabyte without waiting, so that
 // the fsync at rotation finds little left to do and the disk works while
-// multilog reads. Measured on ext4 (bench/multilog.sh, 16 MB files): the
-// fsync then takes about 0.3 ms. Also tried, and no better: 256 KB or
-// 4 MB steps; waiting for the previous step (SYNC_FILE_RANGE_WAIT_BEFORE:
-// 25% slower, the wait moves into the loop); fdatasync instead of fsync
-// (no difference, and the reference uses fsync). What remains on a disk
-// mounted with -o discard is the removal of old files (see reaper.hpp).
+// multilog reads (bench/multilog.sh measures it). Not waiting for the
+// previous step keeps that wait out of the logging path.
 void LogDir::start_writeback() noexcept {
   if (cur_size_ - cur_synced_ < kWritebackChunk) return;
   ::sync_file_range(cur_, off_t(cur_synced_), off_t(cur_size_ - cur_synced_), SYNC_FILE_RANGE_WRITE);
@@ -193,41 +158,24 @@ void LogDir::rotate_at(uint64_t pos) noexcept {
 void LogDir::quit() noexcept {
   model_.flush();
   write_to(model_.end());
-  Pauser p;
-  while (::fsync(cur_) == -1) p.pause({"unable to write ", dir_, "/current to disk, pausing"});
-  Pauser q;
-  while (::fchmod(cur_, 0744) == -1) q.pause({"unable to set mode of ", dir_, "/current, pausing"});
+  retry([&] { return ::fsync(cur_) == 0; }, {"unable to write ", dir_, "/current to disk, pausing"});
+  retry([&] { return ::fchmod(cur_, 0744) == 0; }, {"unable to set mode of ", dir_, "/current, pausing"});
 }
 
 // ---- rotation: the reference's fullcurrent(), finish() and filesfit()
 
 void LogDir::full_current() noexcept {
-  {
-    Pauser p;
-    while (::fsync(cur_) == -1) p.pause({"unable to write ", dir_, "/current to disk, pausing"});
-  }
+  retry([&] { return ::fsync(cur_) == 0; }, {"unable to write ", dir_, "/current to disk, pausing"});
   ::close(cur_);
   cur_ = -1;
-  {
-    Pauser p;
-    while (::renameat(dfd_, "current", dfd_, "previous") == -1)
-      p.pause({"unable to rename current to previous in directory ", dir_, ", pausing"});
-  }
-  {
-    Pauser p;
-    while ((cur_ = ::openat(dfd_, "current", kAppend, 0600)) == -1)
-      p.pause({"unable to create ", dir_, "/current, pausing"});
-    cur_size_ = cur_synced_ = 0;
-  }
-  {
-    Pauser p;
-    while (::fchmod(cur_, 0644) == -1) p.pause({"unable to set mode of ", dir_, "/current, pausing"});
-  }
-  {
-    Pauser p;
-    while (::fchmodat(dfd_, "previous", 0744, 0) == -1)
-      p.pause({"unable to set mode of ", dir_, "/previous, pausing"});
-  }
+  retry([&] { return ::renameat(dfd_, "current", dfd_, "previous") == 0; },
+        {"unable to rename current to previous in directory ", dir_, ", pausing"});
+  retry([&] { return (cur_ = ::openat(dfd_, "current", kAppend, 0600)) != -1; },
+        {"unable to create ", dir_, "/current, pausing"});
+  cur_size_ = cur_synced_ = 0;
+  retry([&] { return ::fchmod(cur_, 0644) == 0; }, {"unable to set mode of ", dir_, "/current, pausing"});
+  retry([&] { return ::fchmodat(dfd_, "previous", 0744, 0) == 0; },
+        {"unable to set mode of ", dir_, "/previous, pausing"});
   if (!processor_)
     finish("previous", 's');
   else
@@ -235,10 +183,9 @@ void LogDir::full_current() noexcept {
 }
 
 void LogDir::run_processor() noexcept {
-  Pauser p;
   for (;;) {
     pid_t pid;
-    while ((pid = ::fork()) == -1) p.pause({"unable to fork for processor in ", dir_, ", pausing"});
+    retry([&] { return (pid = ::fork()) != -1; }, {"unable to fork for processor in ", dir_, ", pausing"});
     if (pid == 0) {
       // The processor runs in the directory: previous on stdin, processed
       // on stdout, state on fd 4, newstate on fd 5.
@@ -278,39 +225,18 @@ void LogDir::run_processor() noexcept {
   }
 
   int fd;
-  {
-    Pauser q;
-    while ((fd = ::openat(dfd_, "processed", kAppend, 0600)) == -1)
-      q.pause({"unable to create ", dir_, "/processed, pausing"});
-  }
-  {
-    Pauser q;
-    while (::fsync(fd) == -1) q.pause({"unable to write ", dir_, "/processed to disk, pausing"});
-  }
-  {
-    Pauser q;
-    while (::fchmod(fd, 0744) == -1) q.pause({"unable to set mode of ", dir_, "/processed, pausing"});
-  }
+  retry([&] { return (fd = ::openat(dfd_, "processed", kAppend, 0600)) != -1; },
+        {"unable to create ", dir_, "/processed, pausing"});
+  retry([&] { return ::fsync(fd) == 0; }, {"unable to write ", dir_, "/processed to disk, pausing"});
+  retry([&] { return ::fchmod(fd, 0744) == 0; }, {"unable to set mode of ", dir_, "/processed, pausing"});
   ::close(fd);
-  {
-    Pauser q;
-    while ((fd = ::openat(dfd_, "newstate", kAppend, 0600)) == -1)
-      q.pause({"unable to create ", dir_, "/newstate, pausing"});
-  }
-  {
-    Pauser q;
-    while (::fsync(fd) == -1) q.pause({"unable to write ", dir_, "/newstate to disk, pausing"});
-  }
+  retry([&] { return (fd = ::openat(dfd_, "newstate", kAppend, 0600)) != -1; },
+        {"unable to create ", dir_, "/newstate, pausing"});
+  retry([&] { return ::fsync(fd) == 0; }, {"unable to write ", dir_, "/newstate to disk, pausing"});
   ::close(fd);
-  {
-    Pauser q;
-    while (::unlinkat(dfd_, "previous", 0) == -1) q.pause({"unable to remove ", dir_, "/previous, pausing"});
-  }
-  {
-    Pauser q;
-    while (::renameat(dfd_, "newstate", dfd_, "state") == -1)
-      q.pause({"unable to rename newstate to state in directory ", dir_, ", pausing"});
-  }
+  retry([&] { return ::unlinkat(dfd_, "previous", 0) == 0; }, {"unable to remove ", dir_, "/previous, pausing"});
+  retry([&] { return ::renameat(dfd_, "newstate", dfd_, "state") == 0; },
+        {"unable to rename newstate to state in directory ", dir_, ", pausing"});
   finish("processed", 's');
 }
 
@@ -319,31 +245,29 @@ void LogDir::run_processor() noexcept {
 // old files.
 void LogDir::finish(const char* file, char code) noexcept {
   struct stat st;
-  {
-    Pauser p;
-    for (;;) {
-      if (::fstatat(dfd_, file, &st, 0) == 0) break;
-      if (errno == ENOENT) return;
-      p.pause({"unable to stat ", dir_, "/", file, ", pausing"});
-    }
-  }
+  bool exists = true;
+  retry(
+      [&] {
+        if (::fstatat(dfd_, file, &st, 0) == 0) return true;
+        if (errno == ENOENT) exists = false;
+        return !exists;
+      },
+      {"unable to stat ", dir_, "/", file, ", pausing"});
+  if (!exists) return;
   if (st.st_nlink == 1) {
-    Pauser p;
-    for (;;) {
-      char fn[28];
-      fn[0] = '@';
-      lib::tai64n_hex(lib::tai64n_now(), fn + 1);
-      fn[25] = '.';
-      fn[26] = code;
-      fn[27] = 0;
-      if (::linkat(dfd_, file, dfd_, fn, 0) == 0) break;
-      p.pause({"unable to link to ", dir_, "/", fn, ", pausing"});
-    }
+    char fn[28] = {};  // named anew at each attempt; a warning shows the last name
+    retry(
+        [&] {
+          fn[0] = '@';
+          lib::tai64n_hex(lib::tai64n_now(), fn + 1);
+          fn[25] = '.';
+          fn[26] = code;
+          fn[27] = 0;
+          return ::linkat(dfd_, file, dfd_, fn, 0) == 0;
+        },
+        {"unable to link to ", dir_, "/", std::string_view(fn, 27), ", pausing"});
   }
-  {
-    Pauser p;
-    while (::unlinkat(dfd_, file, 0) == -1) p.pause({"unable to remove ", dir_, "/", file, ", pausing"});
-  }
+  retry([&] { return ::unlinkat(dfd_, file, 0) == 0; }, {"unable to remove ", dir_, "/", file, ", pausing"});
   Pauser p;
   for (;;) {
     int r = files_fit();
@@ -360,7 +284,7 @@ template <class F>
 int each_entry(int dfd, F f) {
   lib::Fd fd(::openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid()) return -1;
-  alignas(8) char buf[8192];
+  char buf[8192];
   return lib::for_each_dirent(fd.get(), buf, sizeof buf, [&](lib::DirEntry e) { return f(e.name); });
 }
 

@@ -6,32 +6,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <ctime>
 
 #include "lib/err.hpp"
 #include "multilog/logscript.hpp"
+#include "multilog/pause.hpp"
 #include "multilog/rotation.hpp"
 
 namespace multilog {
-
-// Retrying an operation that failed: warns (at the first failure, then at
-// most every 5 seconds) and sleeps a little longer each time, at most
-// kMaxPauseMs, so work resumes soon after the trouble goes away.
-class Pauser {
- public:
-  static constexpr long kFirstPauseMs = 50, kMaxPauseMs = 500, kWarnEverySec = 5;
-  // warn_sys(parts) (if due), then sleep. errno is the reason.
-  void pause(lib::Parts parts) noexcept;
-  // The same without a reason.
-  void pause_plain(lib::Parts parts) noexcept;
-
- private:
-  void sleep_now() noexcept;
-  bool due() noexcept;
-  long delay_ms_ = 0;
-  timespec last_warn_{};
-  bool warned_ = false;
-};
 
 class LogDir final : public multilog::RotationSink {
  public:

@@ -43,7 +43,6 @@ namespace {
 
 using lib::exitcode::temp;
 using multilog::LogDir;
-using multilog::Pauser;
 
 constexpr size_t kLineMax = 1000;          // what patterns, e and = see
 constexpr size_t kStampLen = 26;           // "@" + 24 hex + " "
@@ -290,16 +289,17 @@ void Logger::flush_err() {
 // The status file holds the last selected line, rewritten in place.
 void Logger::write_status(size_t k) {
   const char* f = script_.status_files[k];
-  Pauser p;
-  for (;;) {
-    Pauser q;
-    while (::lseek(status_fd_[k], 0, SEEK_SET) == -1)
-      q.pause({"unable to move to beginning of ", f, ", pausing"});
-    if (lib::fd_write(status_fd_[k], status_line_.get() + k * (kLineMax + 1), kLineMax + 1) ==
-        ssize_t(kLineMax + 1))
-      break;
-    p.pause({"unable to write ", f, ", pausing"});
-  }
+  const int fd = status_fd_[k];
+  const char* line = status_line_.get() + k * (kLineMax + 1);
+  multilog::retry(
+      [&] {
+        multilog::retry([&] { return ::lseek(fd, 0, SEEK_SET) != -1; },
+                        {"unable to move to beginning of ", f, ", pausing"});
+        ssize_t w = lib::fd_write(fd, line, kLineMax + 1);
+        if (w >= 0 && w < ssize_t(kLineMax + 1)) errno = ENOSPC;  // a short write: no room left
+        return w == ssize_t(kLineMax + 1);
+      },
+      {"unable to write ", f, ", pausing"});
   status_dirty_[k] = 0;
 }
 
@@ -311,10 +311,17 @@ void Logger::write_out() {
 }
 
 void Logger::run() {
-  bool exiting = false;
+  multilog::Signals& sig = multilog::signals();
   for (;;) {
+    // Signals may also have been taken during a pause, so the flags are
+    // looked at before each poll.
+    if (sig.alrm) {
+      sig.alrm = false;
+      for (size_t j = 0; j < ndirs_; ++j) dirs_[j].force_rotate();
+    }
     // SIGTERM: stop at a line boundary, reading byte by byte to reach one
     // so that nothing after it is taken from the pipe.
+    const bool exiting = sig.term;
     if (exiting && state_ == State::line_start) break;
     pollfd pf[2] = {{0, POLLIN, 0}, {lib::SelfPipe::fd(), POLLIN, 0}};
     if (::poll(pf, 2, -1) == -1) {
@@ -322,13 +329,7 @@ void Logger::run() {
       lib::die_sys(temp, {"unable to poll"});
     }
     if (pf[1].revents) {  // signals first, as the reference before a read
-      bool rotate = false;
-      for (int sig; (sig = lib::SelfPipe::read_signal()) != 0;) {
-        if (sig == SIGALRM) rotate = true;
-        if (sig == SIGTERM) exiting = true;
-      }
-      if (rotate)
-        for (size_t j = 0; j < ndirs_; ++j) dirs_[j].force_rotate();
+      multilog::take_signals();
       continue;
     }
     ssize_t r = ::read(0, in_.get(), exiting ? 1 : kInBuf);
@@ -355,8 +356,6 @@ void Logger::run() {
 int main(int argc, char** argv) {
   lib::set_prog("multilog");
   ::umask(022);
-  int start = ::open(".", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (start == -1) lib::die_sys(temp, {"unable to switch to current directory"});
   if (!lib::SelfPipe::init() || !lib::SelfPipe::catch_signal(SIGTERM) ||
       !lib::SelfPipe::catch_signal(SIGALRM))
     lib::die_sys(temp, {"unable to set up signals"});
