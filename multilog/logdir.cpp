@@ -166,10 +166,13 @@ void LogDir::quit() noexcept {
 
 void LogDir::full_current() noexcept {
   retry([&] { return ::fsync(cur_) == 0; }, {"unable to write ", dir_, "/current to disk, pausing"});
+  // Renamed while still open: if SIGTERM ends the retry, current is not
+  // rotated and the last lines before the exit still go into it.
+  if (!retry([&] { return ::renameat(dfd_, "current", dfd_, "previous") == 0; },
+             {"unable to rename current to previous in directory ", dir_, ", pausing"}, OnTerm::give_up))
+    return;
   ::close(cur_);
   cur_ = -1;
-  retry([&] { return ::renameat(dfd_, "current", dfd_, "previous") == 0; },
-        {"unable to rename current to previous in directory ", dir_, ", pausing"});
   retry([&] { return (cur_ = ::openat(dfd_, "current", kAppend, 0600)) != -1; },
         {"unable to create ", dir_, "/current, pausing"});
   cur_size_ = cur_synced_ = 0;
@@ -234,9 +237,12 @@ void LogDir::run_processor() noexcept {
         {"unable to create ", dir_, "/newstate, pausing"});
   retry([&] { return ::fsync(fd) == 0; }, {"unable to write ", dir_, "/newstate to disk, pausing"});
   ::close(fd);
-  retry([&] { return ::unlinkat(dfd_, "previous", 0) == 0; }, {"unable to remove ", dir_, "/previous, pausing"});
+  // Given up on SIGTERM: previous (already processed) is replaced at the
+  // next rotation; newstate is written anew by the next processor.
+  retry([&] { return ::unlinkat(dfd_, "previous", 0) == 0; }, {"unable to remove ", dir_, "/previous, pausing"},
+        OnTerm::give_up);
   retry([&] { return ::renameat(dfd_, "newstate", dfd_, "state") == 0; },
-        {"unable to rename newstate to state in directory ", dir_, ", pausing"});
+        {"unable to rename newstate to state in directory ", dir_, ", pausing"}, OnTerm::give_up);
   finish("processed", 's');
 }
 
@@ -267,13 +273,20 @@ void LogDir::finish(const char* file, char code) noexcept {
         },
         {"unable to link to ", dir_, "/", std::string_view(fn, 27), ", pausing"});
   }
-  retry([&] { return ::unlinkat(dfd_, file, 0) == 0; }, {"unable to remove ", dir_, "/", file, ", pausing"});
-  Pauser p;
-  for (;;) {
-    int r = files_fit();
-    if (r == 1) return;
-    if (r == -1) p.pause({"unable to read ", dir_, ", pausing"});
-  }
+  // Given up on SIGTERM, file stays linked under both names; the next
+  // rotation (or start-up) replaces or removes the old name.
+  retry([&] { return ::unlinkat(dfd_, file, 0) == 0; }, {"unable to remove ", dir_, "/", file, ", pausing"},
+        OnTerm::give_up);
+  // Trimming may be given up on SIGTERM: the directory then keeps a file
+  // more than n says, nothing else.
+  retry(
+      [&] {
+        int r;
+        while ((r = files_fit()) == 0) {
+        }
+        return r == 1;
+      },
+      {"unable to read ", dir_, ", pausing"}, OnTerm::give_up);
 }
 
 namespace {
@@ -291,7 +304,9 @@ int each_entry(int dfd, F f) {
 }  // namespace
 
 // 1 if fewer than num_ files named @... (25 characters or more) remain;
-// 0 after removing the oldest of them; -1 if the directory cannot be read.
+// 0 after removing the oldest of them; -1 with errno if the directory
+// cannot be read or the oldest cannot be removed (reported, as 0.76 does,
+// as "unable to read" the directory).
 int LogDir::files_fit() noexcept {
   char oldest[26] = "@z";
   uint64_t count = 0;
@@ -307,17 +322,23 @@ int LogDir::files_fit() noexcept {
   });
   if (r == -1) return -1;
   if (count < num_) return 1;
+  int removed = 0;
   r = each_entry(dfd_, [&](const char* name) {
     if (name[0] == '@' && std::strlen(name) >= 25 && std::strncmp(name, oldest, 25) == 0) {
       // Opened first, so that the blocks are freed on the reaper thread.
       int fd = ::openat(dfd_, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-      ::unlinkat(dfd_, name, 0);
-      if (fd != -1) close_later(fd);
+      // Gone already (removed by someone else): counted again next time.
+      removed = ::unlinkat(dfd_, name, 0) == 0 || errno == ENOENT ? 0 : -1;
+      if (fd != -1) {
+        int e = errno;
+        close_later(fd);
+        errno = e;
+      }
       return false;
     }
     return true;
   });
-  return r == -1 ? -1 : 0;
+  return r == -1 ? -1 : removed;
 }
 
 }  // namespace multilog

@@ -19,7 +19,8 @@
 // status file cannot be set up at start (including: another multilog
 // holds the directory's lock). Nothing in the script is an error.
 // Signals: SIGALRM rotates every non-empty current; SIGTERM finishes the
-// line being read, writes everything out and exits.
+// line being read, writes everything out and exits; it also ends the retry
+// of a removal or rename that keeps failing (see multilog/pause.hpp).
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

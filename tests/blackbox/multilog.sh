@@ -298,4 +298,52 @@ rename_blocked() {
 }
 same "a failing rename is retried" rename_blocked
 
+# The oldest "@..." entry is a directory, so trimming to n2 cannot remove
+# it: the reference's warning (its loop reports the failed unlink as a
+# failure to read the directory), then pauses between attempts -- not a
+# spin -- and SIGTERM, which the reference ignores then, ends the wait.
+oldest_is_dir_start() {
+  fresh
+  mkdir -p d/@000000000000000000000000.s
+  lines 200 100 >in
+  mkfifo f
+  "$P/multilog" s4096 n2 ./d <f 2>err &
+  pid=$!
+  exec 7>f
+  cat in >&7
+  wait_until 10 grep -q warning err || echo "no warning"
+}
+oldest_is_dir() {
+  oldest_is_dir_start
+  head -1 err
+  { kill -KILL $pid; wait $pid; } 2>/dev/null
+  exec 7>&-
+}
+check "an old file that cannot be removed: the reference's warning" 0 \
+  "multilog: warning: unable to read ./d, pausing: is a directory
+" "" oldest_is_dir
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+oldest_is_dir_term() {
+  oldest_is_dir_start
+  local t0 t1 n
+  t0=$(cpu_ticks $pid)
+  sleep 1  # the interval over which CPU time is measured
+  t1=$(cpu_ticks $pid)
+  if [ $((t1 - t0)) -le 20 ]; then echo "paused, not spinning"; else echo "spinning: $((t1 - t0)) ticks of CPU in 1 s"; fi
+  kill -TERM $pid
+  wait_until 5 sh -c '! kill -0 "$1"' sh $pid || { echo "still running 5 s after TERM"; kill -KILL $pid; }
+  wait $pid 2>/dev/null
+  echo "exit $?"
+  exec 7>&-
+  # What it had read is all there, in whole lines (the rest stays unread).
+  cat d/@4* d/current >log
+  n=$(wc -c <log)
+  [ "$n" -gt 0 ] && [ "$(tail -c 1 log | od -An -c | tr -d ' ')" = '\n' ] && head -c "$n" in | cmp -s - log &&
+    echo "the log is the input's first lines"
+}
+check_ours "an old file that cannot be removed: a pause, and TERM ends it" 0 "paused, not spinning
+exit 0
+the log is the input's first lines
+" "" oldest_is_dir_term
+
 finish
