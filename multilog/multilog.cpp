@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -360,6 +361,13 @@ int main(int argc, char** argv) {
   if (!lib::SelfPipe::init() || !lib::SelfPipe::catch_signal(SIGTERM) ||
       !lib::SelfPipe::catch_signal(SIGALRM))
     lib::die_sys(temp, {"unable to set up signals"});
+  // A mask inherited from whoever started multilog must not keep them out
+  // (0.76 unblocks them around each read).
+  sigset_t caught;
+  sigemptyset(&caught);
+  sigaddset(&caught, SIGTERM);
+  sigaddset(&caught, SIGALRM);
+  ::sigprocmask(SIG_UNBLOCK, &caught, nullptr);
   multilog::reaper_start();  // without it, files are simply freed in line
   Logger logger(multilog::parse_log_script(argc - 1, argv + 1));
   logger.start();

@@ -236,6 +236,32 @@ term_idle() {
   describe d
 }
 same "TERM between lines exits at once" term_idle
+# Started with TERM and ALRM blocked (a mask inherited from its parent):
+# both still reach it.
+blocked_signals() {
+  fresh
+  mkfifo f
+  "$HELPERS/sigblock" TERM,ALRM "$P/multilog" ./d <f &
+  local pid=$!
+  exec 7<>f  # held open: only TERM can end it
+  printf 'a\n' >&7
+  wait_until 10 grep -q a d/current
+  kill -ALRM $pid
+  wait_until 5 test ! -s d/current && echo "ALRM rotated"
+  kill -TERM $pid
+  wait_until 5 sh -c '! kill -0 "$1"' sh $pid && echo "TERM ended it" || kill -KILL $pid
+  wait $pid 2>/dev/null
+  echo "exit $?"
+  exec 7>&-
+}
+if [ -x "${HELPERS:-}/sigblock" ]; then
+  check "TERM and ALRM work when started with them blocked" 0 "ALRM rotated
+TERM ended it
+exit 0
+" "" blocked_signals
+else
+  skip "TERM and ALRM work when started with them blocked" "helper sigblock not built (HELPERS=${HELPERS:-})"
+fi
 
 # ---- errors
 input "x\n"
