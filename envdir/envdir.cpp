@@ -14,32 +14,56 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <string>
+#include <cstdlib>
+#include <cstring>
 
 #include "envdir/envfile.hpp"
 #include "lib/err.hpp"
 #include "lib/exec.hpp"
 #include "lib/fd.hpp"
+#include "lib/nomem.hpp"
 
 namespace {
 
 constexpr const char* kUsage = "envdir dir child";
 
+// A file's bytes, grown with realloc rather than operator new: a file too
+// big for memory is then an error to report ("unable to read ...: out of
+// memory", as the reference's stralloc gives), not a fatal new.
+struct FileBuf {
+  char* p = nullptr;
+  size_t len = 0, cap = 0;
+  FileBuf() = default;
+  FileBuf(const FileBuf&) = delete;
+  FileBuf& operator=(const FileBuf&) = delete;
+  ~FileBuf() { std::free(p); }
+  // Room for n bytes. false with errno ENOMEM.
+  bool reserve(size_t n) {
+    if (n <= cap) return true;
+    char* q = static_cast<char*>(std::realloc(p, n));
+    if (!q) {
+      errno = ENOMEM;
+      return false;
+    }
+    p = q;
+    cap = n;
+    return true;
+  }
+};
+
 // Reads the whole of file name into buf. 1 on success, 0 if it does not
-// exist (buf untouched), -1 on error with errno set.
-int read_file(const char* name, std::string& buf) {
+// exist (buf untouched), -1 on error with errno set (ENOMEM: too big).
+int read_file(const char* name, FileBuf& buf) {
   lib::Fd fd(::open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   if (!fd.valid()) return errno == ENOENT ? 0 : -1;
-  buf.clear();
-  size_t len = 0;
+  buf.len = 0;
   for (;;) {
-    if (buf.size() - len < 4096) buf.resize(buf.size() < 4096 ? 8192 : buf.size() * 2);
-    ssize_t r = lib::fd_read(fd.get(), buf.data() + len, buf.size() - len);
+    if (buf.cap - buf.len < 4096 && !buf.reserve(buf.cap < 4096 ? 8192 : buf.cap * 2)) return -1;
+    ssize_t r = lib::fd_read(fd.get(), buf.p + buf.len, buf.cap - buf.len);
     if (r < 0) return -1;
     if (r == 0) break;
-    len += size_t(r);
+    buf.len += size_t(r);
   }
-  buf.resize(len);
   return 1;
 }
 
@@ -47,6 +71,7 @@ int read_file(const char* name, std::string& buf) {
 
 int main(int argc, char** argv) {
   lib::set_prog("envdir");
+  lib::nomem_is_fatal();
   if (argc < 3) lib::die_usage(kUsage, lib::exitcode::temp);
   const char* dirname = argv[1];
 
@@ -60,7 +85,7 @@ int main(int argc, char** argv) {
   // One buffer for every file, as the reference's: a name that vanishes
   // between readdir and open (a dangling symlink) leaves the previous
   // file's bytes in it, and 0.76 then uses those. Kept for compatibility.
-  std::string buf;
+  FileBuf buf;
   for (;;) {
     errno = 0;
     const dirent* d = ::readdir(dir);
@@ -71,14 +96,14 @@ int main(int argc, char** argv) {
     if (d->d_name[0] == '.') continue;
     if (read_file(d->d_name, buf) == -1)
       lib::die_sys(lib::exitcode::temp, {"unable to read ", dirname, "/", d->d_name});
-    if (buf.empty()) {
+    if (!buf.len) {
       env.unset(d->d_name);
       continue;
     }
-    size_t len = envdir::envfile_value(buf.data(), buf.size());
-    env.set(d->d_name, std::string_view(buf.data(), len));
-    buf.resize(len);
-    buf.push_back('\0');  // the reference's buffer keeps its terminator
+    size_t len = envdir::envfile_value(buf.p, buf.len);
+    env.set(d->d_name, std::string_view(buf.p, len));
+    buf.p[len] = '\0';  // the reference's buffer keeps its terminator (cap > len always)
+    buf.len = len + 1;
   }
   ::closedir(dir);
   if (::fchdir(origin.get()) == -1)

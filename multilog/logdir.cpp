@@ -40,13 +40,11 @@ int fd_move(int to, int from) noexcept {
 
 // ---- start-up: the reference's restart()
 
-void LogDir::start(const multilog::LogDirSpec& spec, size_t buffer) {
+void LogDir::start(const multilog::LogDirSpec& spec) {
   dir_ = spec.path;
   processor_ = spec.processor;
   size_ = spec.size;
   num_ = spec.num;
-  out_ = new char[buffer];
-  cap_ = buffer;
 
   ::mkdir(dir_, 0700);
   dfd_ = ::open(dir_, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC);

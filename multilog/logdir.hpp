@@ -21,9 +21,14 @@ class LogDir final : public multilog::RotationSink {
   LogDir& operator=(const LogDir&) = delete;
   ~LogDir() { delete[] out_; }
 
+  // Allocates the output buffer (buffer bytes), before start().
+  void allocate(size_t buffer) {
+    out_ = new char[buffer];
+    cap_ = buffer;
+  }
   // Opens, locks and recovers the directory as the reference's start-up
-  // does; exits 111 with a message on failure. buffer: output capacity.
-  void start(const multilog::LogDirSpec& spec, size_t buffer);
+  // does; exits 111 with a message on failure.
+  void start(const multilog::LogDirSpec& spec);
 
   bool selected = false;  // the current line goes here
 

@@ -17,7 +17,8 @@
 //
 // Exit codes: 0 at end of input or after SIGTERM; 111 if a directory or
 // status file cannot be set up at start (including: another multilog
-// holds the directory's lock). Nothing in the script is an error.
+// holds the directory's lock) or its memory cannot be allocated ("out of
+// memory", before any file is opened). Nothing in the script is an error.
 // Signals: SIGALRM rotates every non-empty current; SIGTERM finishes the
 // line being read, writes everything out and exits; it also ends the retry
 // of a removal or rename that keeps failing (see multilog/pause.hpp).
@@ -34,6 +35,7 @@
 
 #include "lib/err.hpp"
 #include "lib/fd.hpp"
+#include "lib/nomem.hpp"
 #include "multilog/logscript.hpp"
 #include "multilog/pattern.hpp"
 #include "lib/selfpipe.hpp"
@@ -94,6 +96,17 @@ class Logger {
 };
 
 void Logger::start() {
+  // All memory first, as the reference allocates before it opens anything:
+  // out of memory then ends multilog before it has touched a file.
+  ndirs_ = script_.dirs.size();
+  dirs_.reset(new LogDir[ndirs_ ? ndirs_ : 1]);
+  for (size_t j = 0; j < ndirs_; ++j) dirs_[j].allocate(kOutBuf);
+  status_fd_.reserve(script_.status_files.size());
+  status_line_.reset(new char[(kLineMax + 1) * (script_.status_files.size() + 1)]);
+  status_dirty_.assign(script_.status_files.size(), 0);
+  in_.reset(new char[kInBuf]);
+  err_.reset(new char[kErrBuf]);
+
   // Status files first, as the reference does.
   for (const char* f : script_.status_files) {
     int fd = ::open(f, O_WRONLY | O_NONBLOCK | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -103,20 +116,12 @@ void Logger::start() {
     if (fd == -1) lib::die_sys(temp, {"unable to write ", f});
     status_fd_.push_back(fd);
   }
-  status_line_.reset(new char[(kLineMax + 1) * (script_.status_files.size() + 1)]);
-  status_dirty_.assign(script_.status_files.size(), 0);
-
-  ndirs_ = script_.dirs.size();
-  dirs_.reset(new LogDir[ndirs_ ? ndirs_ : 1]);
   for (size_t j = 0; j < ndirs_; ++j) {
-    dirs_[j].start(script_.dirs[j], kOutBuf);
+    dirs_[j].start(script_.dirs[j]);
     dirs_[j].selected = true;
   }
   for (const multilog::LogAction& a : script_.actions)
     if (a.kind != multilog::LogActionKind::dir) plain_ = false;
-
-  in_.reset(new char[kInBuf]);
-  err_.reset(new char[kErrBuf]);
   stamplen_ = script_.timestamp ? kStampLen : 0;
   std::memset(line_, '\n', sizeof line_);
 }
@@ -357,6 +362,7 @@ void Logger::run() {
 
 int main(int argc, char** argv) {
   lib::set_prog("multilog");
+  lib::nomem_is_fatal();
   ::umask(022);
   if (!lib::SelfPipe::init() || !lib::SelfPipe::catch_signal(SIGTERM) ||
       !lib::SelfPipe::catch_signal(SIGALRM))

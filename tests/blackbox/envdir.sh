@@ -91,6 +91,22 @@ check "a 1 MB value is read, but too big to exec" 111 "" \
   "envdir: fatal: unable to run /usr/bin/env: argument list too long
 " envdir "$T/toolong" /usr/bin/env
 
+# A file too big for memory (an address-space limit, 100 MB, below its
+# 256 MB): 0.76's message, exit 111 -- not an abort. A sanitizer build
+# reserves terabytes of address space and cannot run under such a limit.
+if grep -q __asan_init "$BIN/envdir" 2>/dev/null; then
+  skip "a file too big for memory" "an address-space limit cannot apply to a sanitizer build"
+elif ! command -v prlimit >/dev/null; then
+  skip "a file too big for memory" "prlimit (util-linux) is not installed"
+else
+  mkdir "$T/huge"
+  truncate -s 256M "$T/huge/BIG"
+  limited_envdir() { prlimit --as=100000000 "$P/envdir" "$@"; }
+  check "a file too big for memory" 111 "" "envdir: fatal: unable to read $T/huge/BIG: out of memory
+" limited_envdir "$T/huge" true
+  rm -rf "$T/huge"
+fi
+
 # 0.76 quirk: a name that cannot be opened because it does not exist (a
 # dangling symlink) reuses the previous file's bytes; we do the same.
 mkdir "$T/dangle"

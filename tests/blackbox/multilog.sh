@@ -302,6 +302,27 @@ check "a finished current that cannot be appended to" 111 "" "multilog: fatal: u
 check "a status file that is a directory" 111 "" "multilog: fatal: unable to create ./sdir: is a directory
 " in_dir =./sdir
 
+# Out of memory at start-up (an address-space limit of 20 MB, and 100000
+# directories: the reference's table of them alone needs more): the
+# daemontools message, exit 111, before any directory is made. A
+# sanitizer build cannot run under such a limit.
+if grep -q __asan_init "$BIN/multilog" 2>/dev/null; then
+  skip "out of memory at start-up" "an address-space limit cannot apply to a sanitizer build"
+elif ! command -v prlimit >/dev/null; then
+  skip "out of memory at start-up" "prlimit (util-linux) is not installed"
+else
+  many_dirs=$(printf './d %.0s' $(seq 1 100000))
+  no_memory() {
+    fresh
+    prlimit --as=20000000 "$P/multilog" $many_dirs </dev/null
+    echo "exit $?"
+    [ ! -e d ] || echo "./d was made"
+  }
+  check "out of memory at start-up" 0 "exit 111
+" "multilog: fatal: out of memory
+" no_memory
+fi
+
 # A rename that fails (previous is a non-empty directory) is retried
 # until it works; nothing is lost.
 rename_blocked() {
