@@ -111,11 +111,12 @@ void LogDir::append_tail(const char* p, size_t n, uint64_t in_off) noexcept {
   }
 }
 
-// Writes what is safe, then drops bytes nobody needs any more. What stays
+// Writes what the model has written (in the middle of a read, where the
+// file its buffer will go to is not known yet), then drops it. What stays
 // is at most the model's 512-byte buffer, so k always fits afterwards.
 void LogDir::make_room(size_t k) noexcept {
-  write_safe();
-  uint64_t keep = real_ < model_.written() ? real_ : model_.written();
+  const uint64_t keep = model_.written();
+  write_to(keep);
   size_t drop = size_t(keep - base_);
   std::memmove(out_, out_ + drop, len_ - drop);
   len_ -= drop;

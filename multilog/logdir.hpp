@@ -47,8 +47,12 @@ class LogDir final : public multilog::RotationSink {
 
   multilog::RotationModel& model() noexcept { return model_; }
 
-  // Writes to disk what can be written now (all complete lines, normally).
-  void write_safe() noexcept { write_to(model_.safe_end()); }
+  // One of multilog's reads ended at input offset in_off: writes to disk
+  // everything appended so far (the reference flushes before a read).
+  void end_read(uint64_t in_off) noexcept {
+    model_.end_read(in_off);
+    write_to(model_.end());
+  }
   // SIGALRM: rotate current if it is not empty.
   void force_rotate() noexcept { model_.force_rotate(); }
   // End of input: write everything, sync, and mark current finished.

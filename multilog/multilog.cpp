@@ -9,11 +9,13 @@
 // daemontools 0.76 multilog, down to where current is rotated (see
 // multilog/rotation.hpp); see man/multilog.8.
 //
-// Beyond the reference: everything a read brought in is on disk (minus a
-// line not yet complete) before the next read, so a SIGKILL loses no line
-// multilog has read; after a write error multilog retries within half a
-// second, and input is not read meanwhile. Memory is allocated at
-// start-up only, whatever the length of the lines.
+// As the reference, everything a read brought in is on disk (minus a line
+// not yet complete) before the next read, so a SIGKILL loses no line
+// multilog has finished reading; from a pipe this sets where current is
+// rotated (see multilog/rotation.hpp). Beyond the reference: after a write
+// error multilog retries within half a second, and input is not read
+// meanwhile. Memory is allocated at start-up only, whatever the length of
+// the lines.
 //
 // Exit codes: 0 at end of input or after SIGTERM; 111 if a directory or
 // status file cannot be set up at start (including: another multilog
@@ -275,13 +277,12 @@ void Logger::process(const char* b, size_t n) {
 // End of input (or SIGTERM at a line boundary): a partial line is
 // completed with a newline, then everything is written out.
 void Logger::end_of_input() {
-  // The reference's last read flushed its buffers first.
-  for (size_t j = 0; j < ndirs_; ++j) dirs_[j].model().flush();
-  uint64_t last = in_base_ ? in_base_ - 1 : 0;
+  // The reference's last read (after which our last end_read() flushed)
+  // found the end of input: a partial line is completed after it.
   if (state_ == State::head) {
-    head_done(line_, linelen_, nullptr, 0, last, true);
+    head_done(line_, linelen_, nullptr, 0, in_base_, true);
   } else if (state_ == State::tail) {
-    tail_end(last);
+    tail_end(in_base_);
   }
   state_ = State::line_start;
   write_out();
@@ -310,8 +311,10 @@ void Logger::write_status(size_t k) {
   status_dirty_[k] = 0;
 }
 
+// After each read: everything it brought in goes to disk now (a line not
+// yet complete excepted).
 void Logger::write_out() {
-  for (size_t j = 0; j < ndirs_; ++j) dirs_[j].write_safe();
+  for (size_t j = 0; j < ndirs_; ++j) dirs_[j].end_read(in_base_);
   for (size_t k = 0; k < status_fd_.size(); ++k)
     if (status_dirty_[k]) write_status(k);
   flush_err();

@@ -7,8 +7,9 @@ namespace multilog {
 void RotationModel::put_bytes(uint64_t n, uint64_t in_off) noexcept {
   while (n) {
     sync_read(in_off);
-    // Bytes until the next 1024-byte read, and room left in the buffer.
-    uint64_t k = (uint64_t(1) << kReadShift) - (in_off & ((uint64_t(1) << kReadShift) - 1));
+    // Bytes until the reference's next read, and room left in the buffer.
+    const uint64_t rel = in_off > origin_ ? in_off - origin_ : 0;
+    uint64_t k = (uint64_t(1) << kReadShift) - (rel & ((uint64_t(1) << kReadShift) - 1));
     if (k > n) k = n;
     in_off += k;
     n -= k;
@@ -50,16 +51,6 @@ bool RotationModel::force_rotate() noexcept {
   if (bytes_ == 0) return false;
   rotate();
   return true;
-}
-
-uint64_t RotationModel::safe_end() noexcept {
-  if (!p_) return wpos_;
-  const char* d = sink_->stream_data(wpos_);
-  const void* nl = ::memrchr(d, '\n', p_);
-  if (!nl) return wpos_;
-  uint64_t n = uint64_t(static_cast<const char*>(nl) - d) + 1;
-  if (bytes_ + n > size_) return wpos_;
-  return wpos_ + n;
 }
 
 }  // namespace multilog

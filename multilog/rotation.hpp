@@ -11,12 +11,19 @@
 //   - once a write would bring current to SIZE-2000 bytes or more, writes
 //     only up to the last newline of that write, and then, if the write
 //     ended with a newline, rotates.
-// So where files end depends on where the flushes fall. This model replays
-// the reference's buffer and its flushes from the stream of line events,
-// as the reference behaves when each read returns a full 1024 bytes (input
-// from a file). Output positions are offsets in the directory's output
-// stream (every byte ever sent to that directory); input positions are
-// offsets in multilog's input.
+// So where files end depends on where the flushes fall, hence on where the
+// reference's reads end. This model replays the reference's buffer and its
+// flushes from the stream of line events, with the reference's reads ending
+// where multilog's own reads end (end_read) and, within one of ours, every
+// 1024 bytes. From a file, where every read but the last is full, multilog
+// reads 512 KiB, a multiple of 1024: the reads, and so the rotations, are
+// the reference's exactly. From a pipe, where a read returns what is there,
+// the reference's reads fall where the writer's timing puts them; the model
+// takes them to be multilog's, so that everything a read brought in is
+// written before the next read, as the reference does before each of its
+// reads. Output positions are offsets in the directory's output stream
+// (every byte ever sent to that directory); input positions are offsets in
+// multilog's input.
 //
 // The program keeps the real data; the model asks the sink for bytes (only
 // near the end of a file, to find newlines) and tells it where to rotate.
@@ -68,7 +75,14 @@ class RotationModel {
   }
   // n bytes of a long line's rest, read one by one from input offset in_off.
   void put_bytes(uint64_t n, uint64_t in_off) noexcept;
-  // A flush outside the 1024-byte rhythm (SIGALRM, end of input).
+  // One of multilog's reads ended at input offset in_off: the reference
+  // flushes before its next read, which starts there.
+  void end_read(uint64_t in_off) noexcept {
+    flush();
+    origin_ = in_off;
+    epoch_ = 0;
+  }
+  // A flush outside the rhythm of reads (SIGALRM, end of input).
   void flush() noexcept {
     if (p_) {
       uint32_t n = p_;
@@ -79,21 +93,18 @@ class RotationModel {
   // SIGALRM: flush, then rotate if current is not empty. True if rotated.
   bool force_rotate() noexcept;
 
-  // Output position up to which data may go to disk now without ever
-  // having to move to a later file: everything the reference has written,
-  // plus its buffer up to its last newline if that cannot overflow SIZE.
-  uint64_t safe_end() noexcept;
-
   uint64_t bytes() const noexcept { return bytes_; }      // the reference's size of current
   uint64_t written() const noexcept { return wpos_; }     // output position it has written to
   uint64_t end() const noexcept { return wpos_ + p_; }    // output position of all data put
   uint32_t buffered() const noexcept { return p_; }
 
  private:
+  // The reference reads 1024 bytes at a time from origin_ on, and flushes
+  // before each read.
   void sync_read(uint64_t in_off) noexcept {
-    uint64_t e = in_off >> kReadShift;
-    if (e != epoch_) {
-      if (e > epoch_) flush();
+    uint64_t e = in_off > origin_ ? (in_off - origin_) >> kReadShift : 0;
+    if (e > epoch_) {
+      flush();
       epoch_ = e;
     }
   }
@@ -108,7 +119,8 @@ class RotationModel {
   uint64_t bytes_;
   uint64_t wpos_;
   uint32_t p_ = 0;
-  uint64_t epoch_ = 0;
+  uint64_t origin_ = 0;  // input offset where the current read of ours started
+  uint64_t epoch_ = 0;   // which 1024-byte read of the reference, from origin_
 };
 
 }  // namespace multilog

@@ -1,6 +1,8 @@
 # multilog: no line lost, duplicated or reordered: 200,000 numbered lines
 # through many rotations, with SIGALRM storms, with a small n, after a
-# SIGKILL, through a full disk; and flat memory whatever the line length.
+# SIGKILL, through a full disk; every line read before a pause in the input
+# on disk; and flat memory whatever the line length. Each log directory
+# starts as a previous run leaves it, with current within a line of s.
 # Ours only: these are promises beyond what the reference can be held to.
 . "$(dirname "$0")/lib.sh"
 
@@ -21,12 +23,29 @@ expect_log() {
   if [[ $got =~ ^$want$ ]]; then pass "$name"; else fail "$name" "want: $want" "got:  $got"; fi
 }
 
+# prefill DIR SIZE MODE: DIR as a previous run leaves it: two old files and
+# a current within one line of SIZE bytes (MODE 744: finished, appended to;
+# 644: not finished, kept as a .u file), stamped numbered lines from 0.
+# Prints how many lines it holds: the next run's lines start there.
+prefill() {
+  local dir=$1 size=$2 mode=$3 n
+  mkdir -p "$dir"
+  stamped() { "$NUMLINES" "$@" | sed 's/^/@400000000000000000000000 /'; }  # 87-byte lines
+  stamped 0 40 >"$dir/@400000000000000000000001.s"
+  stamped 40 40 >"$dir/@400000000000000000000002.s"
+  n=$(((size - 1) / 87))
+  stamped 80 "$n" >"$dir/current"
+  chmod "$mode" "$dir/current"
+  echo $((80 + n))
+}
+
 # 1. Many rotations (s4096: one every ~35 lines), nothing deleted.
-# feed N MULTILOG-ARGS...: N numbered lines through our multilog.
-feed() { "$NUMLINES" 0 "$1" | "$BIN/multilog" "${@:2}"; }
-within 600 feed 200000 t s4096 n1000000 "$T/all"
+# feed FIRST N MULTILOG-ARGS...: N numbered lines from FIRST through our multilog.
+feed() { "$NUMLINES" "$1" "$2" | "$BIN/multilog" "${@:3}"; }
+K=$(prefill "$T/all" 4096 744)
+within 600 feed "$K" 200000 t s4096 n1000000 "$T/all"
 expect_log "200000 lines arrive once, in order, across all files" \
-  "first 0 last 199999 count 200000 files [0-9]+" -t "$T/all"
+  "first 0 last $((K + 199999)) count $((K + 200000)) files [0-9]+" -t "$T/all"
 nfiles=$(ls "$T/all" | grep -c '^@')
 if [ "$nfiles" -gt 5000 ]; then pass "they were spread over many rotations"; else fail "they were spread over many rotations" "only $nfiles files"; fi
 rm -rf "$T/all"
@@ -55,21 +74,23 @@ stop "$WR"
 rm -rf "$T/alrm"
 
 # 3. A small n: the newest lines remain, contiguous, in n-1 old files.
-within 600 feed 200000 t s4096 n5 "$T/small"
+K=$(prefill "$T/small" 4096 744)
+within 600 feed "$K" 200000 t s4096 n5 "$T/small"
 expect_log "n5 keeps the newest lines, contiguous, in 4 files and current" \
-  "first [0-9]+ last 199999 count [0-9]+ files 4" -t "$T/small"
+  "first [0-9]+ last $((K + 199999)) count [0-9]+ files 4" -t "$T/small"
 rm -rf "$T/small"
 
 # 4. SIGKILL in the middle of a steady stream: what is on disk is exactly
 # the first lines; what multilog had not read is still in the pipe, and
 # the two meet, short of at most what one read brought in (a pipe read
 # returns 64 KiB at most) -- in practice nothing but a partial line.
-"$NUMLINES" 0 100000 >"$T/expected"
+K=$(prefill "$T/killed" 4096 744)
+"$NUMLINES" 0 $((K + 100000)) >"$T/expected"
 mkfifo "$T/kf"
 exec 8<>"$T/kf"  # keeps the pipe and its contents alive across the kill
 spawn KM sh -c 'in=$1; shift; exec "$@" <"$in" 8>&-' sh "$T/kf" "$BIN/multilog" t s4096 n1000000 "$T/killed"
-spawn KW sh -c 'exec "$1" -d 200 -b 10 0 100000 >"$2" 8>&-' sh "$NUMLINES" "$T/kf"
-wait_until 60 sh -c '[ $(cat "$1"/@* "$1"/current 2>/dev/null | wc -l) -ge 20000 ]' sh "$T/killed"
+spawn KW sh -c 'exec "$1" -d 200 -b 10 "$2" 100000 >"$3" 8>&-' sh "$NUMLINES" "$K" "$T/kf"
+wait_until 60 sh -c '[ $(cat "$1"/@* "$1"/current 2>/dev/null | wc -l) -ge $(($2 + 20000)) ]' sh "$T/killed" "$K"
 kill -KILL "$KM"
 exec 9<"$T/kf"  # a reader, before the last one of ours goes away
 cat <&9 >"$T/rest" 8>&- 9<&- &
@@ -97,10 +118,11 @@ stop "$KW"
 mkdir "$T/full"
 if mount -t tmpfs -o size=8m tmpfs "$T/full" 2>/dev/null; then
   trap 'umount -l "$T/full" 2>/dev/null; cleanup' EXIT
+  K=$(prefill "$T/full/log" 100000 744)
   head -c 7340032 /dev/zero >"$T/full/ballast" 2>/dev/null
   mkfifo "$T/ff"
   spawn FM sh -c 'in=$1; shift; exec "$@" <"$in" 2>"$0"' "$T/full.err" "$T/ff" "$BIN/multilog" t s100000 n1000 "$T/full/log"
-  spawn FW sh -c 'exec "$1" -w 100 0 30000 >"$2"' sh "$NUMLINES" "$T/ff"
+  spawn FW sh -c 'exec "$1" -w 100 "$2" 30000 >"$3"' sh "$NUMLINES" "$K" "$T/ff"
   if wait_until 30 grep -q 'unable to write to .*/current, pausing: out of disk space' "$T/full.err"; then
     pass "a full disk gives a warning"
     first=$(head -1 "$T/full.err")
@@ -115,7 +137,8 @@ if mount -t tmpfs -o size=8m tmpfs "$T/full" 2>/dev/null; then
       fail "writing resumes soon after space is freed"
     fi
     if wait_until 60 sh -c '! kill -0 "$1" 2>/dev/null' sh "$FM"; then
-      expect_log "no line is lost to the full disk" "first 0 last 29999 count 30000 files [0-9]+" -t "$T/full/log"
+      expect_log "no line is lost to the full disk" \
+        "first 0 last $((K + 29999)) count $((K + 30000)) files [0-9]+" -t "$T/full/log"
     else
       fail "multilog finishes after the disk has room again"
     fi
@@ -129,7 +152,38 @@ else
   skip "full disk" "mounting a tmpfs is not permitted here"
 fi
 
-# 6. Memory stays flat: a 30 MB line costs no more than short lines.
+# 6. A pause in the input: every line written before it is on disk, with
+# no gap at all, from a current within a line of s, whatever the length of
+# the lines (short, the 401 bytes that do not fit, longer than 1000). The
+# test holds the pipe open; multilog is killed at the end.
+for width in 60 375 1500; do
+  d=$T/pause$width
+  K=$(prefill "$d" 4096 744)
+  mkfifo "$d.in"
+  exec 8<>"$d.in"
+  spawn PM sh -c 'in=$1; shift; exec "$@" <"$in" 8>&-' sh "$d.in" "$BIN/multilog" t s4096 n1000000 "$d"
+  next=$K ok=1
+  for batch in 1 1 3 50 2; do
+    "$NUMLINES" -w "$width" "$next" "$batch" >&8
+    next=$((next + batch))
+    if ! wait_until 10 sh -c '"$1" -t "$2" | grep -q " last $3 "' sh "$LOGCHECK" "$d" $((next - 1)); then
+      fail "lines of $width bytes read before a pause are on disk" \
+        "line $((next - 1)) not on disk 10 s after it was written: $("$LOGCHECK" -t "$d")"
+      ok=0
+      break
+    fi
+  done
+  kill -KILL "$PM"
+  exec 8>&-
+  stop "$PM" 2>/dev/null  # no "Killed" notice
+  if [ $ok = 1 ]; then
+    pass "lines of $width bytes read before a pause are on disk"
+    expect_log "killed after a pause, the log has every line of ${width} bytes" \
+      "first 0 last $((next - 1)) count $next files [0-9]+" -t "$d"
+  fi
+done
+
+# 7. Memory stays flat: a 30 MB line costs no more than short lines.
 if [ -x /usr/bin/time ]; then
   "$NUMLINES" 0 200000 >"$T/short.in"
   { head -c 31457280 /dev/zero | tr '\0' 'z'; echo; echo after; } >"$T/long.in"

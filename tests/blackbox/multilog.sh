@@ -94,6 +94,31 @@ STDIN=$T/rot.in
 same "n: the newest files are kept" ml s4096 n3 ./d
 same "n below 2 counts as 2" ml s4096 n0 ./d
 same "s, n apply to the directories after them" ml ./d s4096 n2 ./d2
+# Everything a read brought in is on disk before the next read, also when
+# current is nearly full: a finished current of 3800 bytes (s4096), then
+# one 401-byte line (newline included) from a pipe. The reference writes
+# it at once too, cut at the rotation (296 bytes end current, the rest
+# begins the next one). Killed then, both leave the same files.
+near_s_pipe() {
+  fresh
+  mkdir d
+  { head -c 3799 /dev/zero | tr '\0' a; echo; } >d/current
+  chmod 744 d/current
+  mkfifo f
+  "$P/multilog" s4096 ./d <f &
+  local pid=$!
+  exec 7>f
+  { head -c 400 /dev/zero | tr '\0' b; echo; } >&7
+  if wait_until 10 sh -c '[ "$(cat d/@* d/current 2>/dev/null | wc -c)" -eq 4201 ]'; then
+    echo "on disk"
+  else
+    echo "not on disk after 10 s"
+  fi
+  { kill -KILL $pid; wait $pid; } 2>/dev/null
+  exec 7>&-
+  describe d
+}
+same "a line read near s is on disk before the next read" near_s_pipe
 sizes() { fresh; "$P/multilog" s4096 n1000 ./d; for f in d/@*; do wc -c <"$f"; done | sort -n | sed -n '1p;$p'; }
 same "rotated files stay between size-2000 and size" sizes
 

@@ -1,8 +1,10 @@
 // logcheck [-t] dir
 // Reads a multilog directory in order (the @... files by name, then
-// current) and checks that its lines are numbered lines (from numlines),
-// each one more than the one before: nothing lost, duplicated or out of
-// order. With -t every line must start with a TAI64N stamp ("@", 24 hex
+// current) as one stream -- a line that did not fit at the end of a file
+// goes on in the next, as multilog (and 0.76) cut it -- and checks that
+// its lines are numbered lines (from numlines), each one more than the one
+// before: nothing lost, duplicated or out of order, and the last one
+// complete. With -t every line must start with a TAI64N stamp ("@", 24 hex
 // digits, a space), which is skipped. Prints "first F last L count C
 // files N" and exits 0, or prints the first problem and exits 1.
 #include <dirent.h>
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
   files.push_back("current");
 
   long first = -1, last = -1, count = 0;
+  std::string line;  // a line not finished at the end of the previous file goes on here
   for (const std::string& f : files) {
     std::ifstream in(dir + "/" + f, std::ios::binary);
     if (!in) {
@@ -49,9 +52,11 @@ int main(int argc, char** argv) {
       std::printf("cannot read %s\n", f.c_str());
       return 1;
     }
-    std::string line;
+    std::string part;
     long lineno = 0;
-    while (std::getline(in, line)) {
+    while (std::getline(in, part)) {
+      line += part;
+      if (in.eof()) break;  // no newline: the line goes on in the next file
       ++lineno;
       const char* p = line.c_str();
       if (stamped) {
@@ -76,7 +81,12 @@ int main(int argc, char** argv) {
       if (first < 0) first = n;
       last = n;
       ++count;
+      line.clear();
     }
+  }
+  if (!line.empty()) {
+    std::printf("the last line is incomplete: %.40s\n", line.c_str());
+    return 1;
   }
   std::printf("first %ld last %ld count %ld files %zu\n", first, last, count, nfiles);
   return 0;
