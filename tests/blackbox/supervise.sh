@@ -183,11 +183,14 @@ once() {
   wait_until 10 "$P/svok" s
   "$P/svc" -o s; wait_until 10 sv_up s; st
   od -An -tx1 -j17 s/supervise/status
+  # Up means the pid is published; ./run may not have run its echo yet.
+  wait_until 10 lines_at_least s/starts 1
   "$P/svc" -k s; wait_until 10 sv_down s; sleep 1.5; st
   wc -l <s/starts
   rm s/down
   "$P/svc" -u s; wait_until 10 sv_up s
   "$P/svc" -o s; wait_until 10 eval '[ "$(sv_want s)" = 00 ]'; st
+  wait_until 10 lines_at_least s/starts 2
   "$P/svc" -t s; wait_until 10 sv_down s; sleep 1.5; st
   wc -l <s/starts
   finish_sup "$sp"
