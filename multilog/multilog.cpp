@@ -191,6 +191,8 @@ void Logger::select(const char* line, size_t len) {
       case multilog::LogActionKind::dir:
         dirs_[size_t(a.index)].selected = sel;
         break;
+      case multilog::LogActionKind::stdout_copy:
+        break;
     }
   }
 }
@@ -378,7 +380,11 @@ int main(int argc, char** argv) {
   sigaddset(&caught, SIGALRM);
   ::sigprocmask(SIG_UNBLOCK, &caught, nullptr);
   multilog::reaper_start();  // without it, files are simply freed in line
-  Logger logger(multilog::parse_log_script(argc - 1, argv + 1));
+  multilog::LogScript script = multilog::parse_log_script(argc - 1, argv + 1);
+  // As 0.76 ignores what it does not know, a new action written wrongly
+  // is ignored too, but said.
+  for (const char* a : script.malformed) lib::warn({"ignoring malformed action ", a});
+  Logger logger(std::move(script));
   logger.start();
   logger.run();
   ::_exit(0);

@@ -28,7 +28,7 @@
 
 #include "lib/buffer.hpp"
 #include "lib/fd.hpp"
-#include "tai64n/local_time.hpp"
+#include "lib/local_time.hpp"
 #include "lib/tai.hpp"
 
 namespace {
@@ -111,9 +111,9 @@ inline Stamp scan_stamp(const char* p, const char* end, const char** stop) {
 
 // Emits the stamp at [at, stop) ('@' and its digits): as local time if it
 // can be shown, otherwise unchanged.
-void put_stamp(lib::Writer& out, tai64n::LocalTimeText& local, const char* at, const char* stop,
+void put_stamp(lib::Writer& out, lib::LocalTimeText& local, const char* at, const char* stop,
                const Stamp& s) {
-  char text[tai64n::LocalTimeText::kMaxLen];
+  char text[lib::LocalTimeText::kMaxLen];
   size_t len = local.format(int64_t(s.secs - lib::kTaiOffset), s.nano, text);
   if (len)
     put(out, text, len);
@@ -127,7 +127,7 @@ int main() {
   // No tzset() here: localtime_r loads the zone on first use, so a run
   // with no stamps never reads it.
   lib::Writer out(1, out_buf, sizeof out_buf);
-  tai64n::LocalTimeText local;
+  lib::LocalTimeText local;
   size_t end = 0;  // input held: in_buf[0, end)
   bool line_start = true;
   bool eof = false;

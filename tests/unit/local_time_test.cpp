@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "tai64n/local_time.hpp"
+#include "lib/local_time.hpp"
 
 namespace {
 
@@ -31,8 +31,8 @@ class ScopedTz {
   std::string old_;
 };
 
-std::string text(tai64n::LocalTimeText& f, int64_t sec, uint32_t nano) {
-  char buf[tai64n::LocalTimeText::kMaxLen];
+std::string text(lib::LocalTimeText& f, int64_t sec, uint32_t nano) {
+  char buf[lib::LocalTimeText::kMaxLen];
   size_t n = f.format(sec, nano, buf);
   return std::string(buf, n);
 }
@@ -41,7 +41,7 @@ std::string text(tai64n::LocalTimeText& f, int64_t sec, uint32_t nano) {
 
 TEST_CASE("local time text in UTC", "[local_time]") {
   ScopedTz tz("UTC");
-  tai64n::LocalTimeText f;
+  lib::LocalTimeText f;
   CHECK(text(f, 0, 0) == "1970-01-01 00:00:00.000000000");
   CHECK(text(f, 1610612726, 5) == "2021-01-14 08:25:26.000000005");
   CHECK(text(f, 1610612726, 123456789) == "2021-01-14 08:25:26.123456789");
@@ -50,7 +50,7 @@ TEST_CASE("local time text in UTC", "[local_time]") {
 
 TEST_CASE("local time text follows TZ, daylight saving included", "[local_time]") {
   ScopedTz tz("America/New_York");
-  tai64n::LocalTimeText f;
+  lib::LocalTimeText f;
   CHECK(text(f, 1625140800, 0) == "2021-07-01 08:00:00.000000000");
   CHECK(text(f, 1609459200, 0) == "2020-12-31 19:00:00.000000000");
   CHECK(text(f, 1615705199, 0) == "2021-03-14 01:59:59.000000000");
@@ -59,7 +59,7 @@ TEST_CASE("local time text follows TZ, daylight saving included", "[local_time]"
 
 TEST_CASE("the cached second never leaks into another", "[local_time]") {
   ScopedTz tz("UTC");
-  tai64n::LocalTimeText f;
+  lib::LocalTimeText f;
   CHECK(text(f, 86399, 1) == "1970-01-01 23:59:59.000000001");
   CHECK(text(f, 86399, 2) == "1970-01-01 23:59:59.000000002");
   CHECK(text(f, 86400, 3) == "1970-01-02 00:00:00.000000003");
@@ -68,7 +68,7 @@ TEST_CASE("the cached second never leaks into another", "[local_time]") {
 
 TEST_CASE("odd values print as daemontools 0.76 prints them", "[local_time]") {
   ScopedTz tz("UTC");
-  tai64n::LocalTimeText f;
+  lib::LocalTimeText f;
   // A fraction above 999999999 prints in full.
   CHECK(text(f, 0, 1000000000) == "1970-01-01 00:00:00.1000000000");
   CHECK(text(f, 0, 4294967295u) == "1970-01-01 00:00:00.4294967295");
@@ -82,8 +82,8 @@ TEST_CASE("odd values print as daemontools 0.76 prints them", "[local_time]") {
 
 TEST_CASE("seconds localtime cannot show give no text", "[local_time]") {
   ScopedTz tz("UTC");
-  tai64n::LocalTimeText f;
-  char buf[tai64n::LocalTimeText::kMaxLen];
+  lib::LocalTimeText f;
+  char buf[lib::LocalTimeText::kMaxLen];
   CHECK(f.format(INT64_MAX, 0, buf) == 0);
   CHECK(f.format(INT64_MIN, 0, buf) == 0);
   CHECK(f.format(-4611686018427387914, 0, buf) == 0);

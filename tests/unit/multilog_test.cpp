@@ -74,7 +74,7 @@ TEST_CASE("script: defaults and clamping", "[multilog][script]") {
   REQUIRE(s.dirs.size() == 4);
   CHECK(s.dirs[0].size == 4096);
   CHECK(s.dirs[0].num == 2);
-  CHECK(s.dirs[1].size == 16777215);
+  CHECK(s.dirs[1].size == 99999999);  // beyond 0.76's 16777215: the one deliberate exception
   CHECK(s.dirs[1].num == 2);
   CHECK(s.dirs[2].size == 4096);  // no digits: 0, clamped
   CHECK(s.dirs[2].num == 2);
@@ -93,6 +93,80 @@ TEST_CASE("script: t counts only first; settings apply to later directories", "[
   CHECK(s.dirs[1].size == 5000);
   REQUIRE(s.dirs[2].processor != nullptr);  // "!" alone is an empty processor, as in 0.76
   CHECK(std::string(s.dirs[2].processor).empty());
+}
+
+TEST_CASE("script: s is honoured up to 4 GiB", "[multilog][script]") {
+  auto s = parse({"s16777216", "./a", "s4294967296", "./b", "s4294967297", "./c", "s99999999999999", "./d"});
+  CHECK(s.dirs[0].size == 16777216);
+  CHECK(s.dirs[1].size == 4294967296);
+  CHECK(s.dirs[2].size == multilog::kLogSizeMax);
+  CHECK(s.dirs[3].size == multilog::kLogSizeMax);
+  CHECK(s.malformed.empty());
+}
+
+TEST_CASE("script: S and r apply to the directories after them, as s and n", "[multilog][script]") {
+  auto s = parse({"./a", "S100000", "r60", "n3", "./b", "S0", "./c", "r0", "./d"});
+  REQUIRE(s.dirs.size() == 4);
+  CHECK(s.dirs[0].total == 0);
+  CHECK(s.dirs[0].period == 0);
+  CHECK(s.dirs[1].total == 100000);
+  CHECK(s.dirs[1].period == 60);
+  CHECK(s.dirs[1].num == 3);
+  CHECK(s.dirs[2].total == 0);
+  CHECK(s.dirs[2].period == 60);
+  CHECK(s.dirs[3].period == 0);
+  CHECK(s.malformed.empty());
+  CHECK(s.actions.size() == 4);  // S and r are settings, not actions
+}
+
+TEST_CASE("script: T first, or right after a first t", "[multilog][script]") {
+  auto s = parse({"T", "./a"});
+  CHECK(s.local_stamp);
+  CHECK_FALSE(s.timestamp);
+  s = parse({"t", "T", "./a"});
+  CHECK(s.local_stamp);
+  CHECK(s.timestamp);
+  s = parse({"tx", "T", "./a"});
+  CHECK(s.local_stamp);
+  s = parse({"T", "t", "./a"});  // t not first: ignored, as in 0.76
+  CHECK(s.local_stamp);
+  CHECK_FALSE(s.timestamp);
+  CHECK(s.malformed.empty());
+}
+
+TEST_CASE("script: p is a prefix, the last one counts; 1 forwards", "[multilog][script]") {
+  auto s = parse({"pweb", "./a", "p[db] ", "1", "-x*", "1", "./b"});
+  REQUIRE(s.prefix != nullptr);
+  CHECK(std::string(s.prefix) == "[db] ");
+  CHECK(s.forwards);
+  REQUIRE(s.actions.size() == 5);
+  CHECK(s.actions[1].kind == multilog::LogActionKind::stdout_copy);
+  CHECK(s.actions[3].kind == multilog::LogActionKind::stdout_copy);
+  CHECK_FALSE(parse({"./a"}).forwards);
+  CHECK(parse({"./a"}).prefix == nullptr);
+}
+
+TEST_CASE("script: malformed new actions are listed and ignored; 0.76 ones never are",
+          "[multilog][script]") {
+  std::string longp = "p" + std::string(multilog::kPrefixMax + 1, 'x');
+  auto s = parse({"./a", "S", "Sx", "S10k", "r", "r1.5", "r-1", "T", "Tx", "1x", "12", longp, "./b"});
+  REQUIRE(s.malformed.size() == 11);
+  CHECK(std::string(s.malformed[0]) == "S");
+  CHECK(std::string(s.malformed[6]) == "T");
+  CHECK(std::string(s.malformed[10]) == longp);
+  CHECK_FALSE(s.local_stamp);
+  CHECK_FALSE(s.forwards);
+  CHECK(s.prefix == nullptr);
+  CHECK(s.dirs[1].total == 0);
+  CHECK(s.dirs[1].period == 0);
+  CHECK(s.actions.size() == 2);
+  // 0.76's letters keep 0.76's reading, whatever follows them; t, T in
+  // second place after a non-t is malformed, and other letters are unknown.
+  s = parse({"./a", "t", "sx", "nq", "exyz", "bogus", "R5", "P", "2", "./b"});
+  CHECK(s.malformed.empty());
+  CHECK_FALSE(s.timestamp);
+  s = parse({"./a", "T"});
+  CHECK(s.malformed.size() == 1);
 }
 
 TEST_CASE("script: actions in order, unknown arguments ignored", "[multilog][script]") {

@@ -1,4 +1,4 @@
-#include "tai64n/local_time.hpp"
+#include "lib/local_time.hpp"
 
 #include <time.h>
 
@@ -6,7 +6,7 @@
 
 #include "lib/num.hpp"
 
-namespace tai64n {
+namespace lib {
 namespace {
 
 // "00" .. "99", for two digits at a time.
@@ -67,4 +67,4 @@ size_t LocalTimeText::format(int64_t unix_sec, uint32_t nano, char* out) noexcep
   return n + lib::format_u64(out + n, nano);  // ten digits
 }
 
-}  // namespace tai64n
+}  // namespace lib

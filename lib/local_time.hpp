@@ -14,7 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace tai64n {
+namespace lib {
 
 class LocalTimeText {
  public:
@@ -35,4 +35,4 @@ class LocalTimeText {
   char prefix_[20 + 5 * 11];  // "YYYY-MM-DD HH:MM:SS" for sec_
 };
 
-}  // namespace tai64n
+}  // namespace lib
