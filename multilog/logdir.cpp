@@ -38,6 +38,12 @@ int fd_move(int to, int from) noexcept {
 
 }  // namespace
 
+uint64_t monotonic_ns() noexcept {
+  timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return uint64_t(ts.tv_sec) * 1000000000 + uint64_t(ts.tv_nsec) + 1;
+}
+
 // ---- start-up: the reference's restart()
 
 void LogDir::start(const multilog::LogDirSpec& spec) {
@@ -45,6 +51,8 @@ void LogDir::start(const multilog::LogDirSpec& spec) {
   processor_ = spec.processor;
   size_ = spec.size;
   num_ = spec.num;
+  total_ = spec.total;
+  period_ = spec.period > UINT64_MAX / 2000000000 ? UINT64_MAX / 2 : spec.period * 1000000000;
 
   ::mkdir(dir_, 0700);
   dfd_ = ::open(dir_, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC);
@@ -64,6 +72,7 @@ void LogDir::start(const multilog::LogDirSpec& spec) {
     if (::fchmod(cur_, 0644) == -1) lib::die_sys(temp, {"unable to set mode of ", dir_, "/current"});
     bytes = uint64_t(st.st_size);
     cur_size_ = cur_synced_ = bytes;
+    if (bytes) born_ = monotonic_ns();  // its age before this run is not known
     model_ = multilog::RotationModel(this, size_, bytes, 0);
     return;
   }
@@ -129,6 +138,7 @@ void LogDir::write_to(uint64_t end) noexcept {
   while (real_ < end) {
     ssize_t w = lib::fd_write(cur_, out_ + (real_ - base_), size_t(end - real_));
     if (w > 0) {
+      if (!cur_size_) born_ = monotonic_ns();
       real_ += uint64_t(w);
       cur_size_ += uint64_t(w);
       start_writeback();
@@ -175,6 +185,7 @@ void LogDir::full_current() noexcept {
   retry([&] { return (cur_ = ::openat(dfd_, "current", kAppend, 0600)) != -1; },
         {"unable to create ", dir_, "/current, pausing"});
   cur_size_ = cur_synced_ = 0;
+  born_ = 0;
   retry([&] { return ::fchmod(cur_, 0644) == 0; }, {"unable to set mode of ", dir_, "/current, pausing"});
   retry([&] { return ::fchmodat(dfd_, "previous", 0744, 0) == 0; },
         {"unable to set mode of ", dir_, "/previous, pausing"});
@@ -302,16 +313,19 @@ int each_entry(int dfd, F f) {
 
 }  // namespace
 
-// 1 if fewer than num_ files named @... (25 characters or more) remain;
+// 1 if fewer than num_ files named @... (25 characters or more) remain,
+// and (S) their sizes add up to total_ at most;
 // 0 after removing the oldest of them; -1 with errno if the directory
 // cannot be read or the oldest cannot be removed (reported, as 0.76 does,
 // as "unable to read" the directory).
 int LogDir::files_fit() noexcept {
   char oldest[26] = "@z";
-  uint64_t count = 0;
+  uint64_t count = 0, bytes = 0;
   int r = each_entry(dfd_, [&](const char* name) {
     if (name[0] == '@' && std::strlen(name) >= 25) {
       ++count;
+      struct stat st;
+      if (total_ && ::fstatat(dfd_, name, &st, AT_SYMLINK_NOFOLLOW) == 0) bytes += uint64_t(st.st_size);
       if (std::strcmp(name, oldest) < 0) {
         std::memcpy(oldest, name, 25);
         oldest[25] = 0;
@@ -320,7 +334,7 @@ int LogDir::files_fit() noexcept {
     return true;
   });
   if (r == -1) return -1;
-  if (count < num_) return 1;
+  if (count < num_ && (!total_ || bytes <= total_)) return 1;
   int removed = 0;
   r = each_entry(dfd_, [&](const char* name) {
     if (name[0] == '@' && std::strlen(name) >= 25 && std::strncmp(name, oldest, 25) == 0) {

@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,7 +38,9 @@
 
 #include "lib/err.hpp"
 #include "lib/fd.hpp"
+#include "lib/local_time.hpp"
 #include "lib/nomem.hpp"
+#include "lib/num.hpp"
 #include "multilog/logscript.hpp"
 #include "multilog/pattern.hpp"
 #include "lib/selfpipe.hpp"
@@ -52,6 +55,8 @@ using multilog::LogDir;
 
 constexpr size_t kLineMax = 1000;          // what patterns, e and = see
 constexpr size_t kStampLen = 26;           // "@" + 24 hex + " "
+constexpr size_t kHeadMax = kStampLen + lib::LocalTimeText::kMaxLen + 1 + multilog::kPrefixMax;
+constexpr size_t kFwdBuf = 256 * 1024;     // for 1: a line longer is never forwarded
 constexpr size_t kInBuf = 512 * 1024;      // one read
 constexpr size_t kOutBuf = 1024 * 1024;    // per directory
 constexpr size_t kErrBuf = 64 * 1024;
@@ -75,6 +80,12 @@ class Logger {
   void write_out();
   void flush_err();
   void write_status(size_t k);
+  void make_stamp();
+  void fwd_add(const char* p, size_t n);
+  void fwd_end_line();
+  void fwd_flush();
+  void fwd_drop(size_t lines);
+  void time_rotations(int& timeout_ms);
 
   multilog::LogScript script_;
   std::unique_ptr<LogDir[]> dirs_;
@@ -86,8 +97,11 @@ class Logger {
 
   std::unique_ptr<char[]> in_;
   uint64_t in_base_ = 0;  // input offset of in_[0]
-  char stamp_[kStampLen];
+  char stamp_[kHeadMax];  // t's stamp, T's, then p's prefix: every line starts so
   size_t stamplen_ = 0;
+  bool stamped_ = false;
+  size_t prefixlen_ = 0;
+  lib::LocalTimeText local_;
 
   State state_ = State::line_start;
   char line_[kLineMax + 1];  // a line's first part: stamp, then up to 1000 - stamp bytes
@@ -95,6 +109,16 @@ class Logger {
 
   std::unique_ptr<char[]> err_;
   size_t errlen_ = 0;
+
+  // 1: lines for stdout. fwd_[0, fwd_done_) is complete lines (the first
+  // maybe partly written already), [fwd_done_, fwdlen_) the line being
+  // forwarded; only complete lines are written, so the line being
+  // forwarded can still be dropped whole.
+  std::unique_ptr<char[]> fwd_;
+  size_t fwdlen_ = 0, fwd_done_ = 0;
+  bool fwd_sel_ = false;   // the current line goes to stdout
+  bool fwd_ok_ = false;    // ... and has not been dropped
+  uint64_t fwd_dropped_ = 0;  // lines dropped since stdout last took everything
 };
 
 void Logger::start() {
@@ -108,6 +132,7 @@ void Logger::start() {
   status_dirty_.assign(script_.status_files.size(), 0);
   in_.reset(new char[kInBuf]);
   err_.reset(new char[kErrBuf]);
+  if (script_.forwards) fwd_.reset(new char[kFwdBuf]);
 
   // Status files first, as the reference does.
   for (const char* f : script_.status_files) {
@@ -124,7 +149,20 @@ void Logger::start() {
   }
   for (const multilog::LogAction& a : script_.actions)
     if (a.kind != multilog::LogActionKind::dir) plain_ = false;
-  stamplen_ = script_.timestamp ? kStampLen : 0;
+  if (script_.prefix) {
+    prefixlen_ = std::strlen(script_.prefix);
+    std::memcpy(stamp_, script_.prefix, prefixlen_);
+    stamplen_ = prefixlen_;
+  }
+  stamped_ = script_.timestamp || script_.local_stamp;
+  if (script_.forwards) {
+    // A reader of stdout that stops reading must not stop the logging:
+    // stdout is made nonblocking and a line it cannot take is dropped.
+    // A reader gone is the same (EPIPE, not SIGPIPE).
+    ::signal(SIGPIPE, SIG_IGN);
+    int fl = ::fcntl(1, F_GETFL);
+    if (fl != -1) ::fcntl(1, F_SETFL, fl | O_NONBLOCK);
+  }
   std::memset(line_, '\n', sizeof line_);
 }
 
@@ -146,6 +184,11 @@ void Logger::head_done(const char* pre, size_t plen, const char* c, size_t clen,
       view = line_;
     }
     select(view, len);
+    if (fwd_sel_) {
+      fwd_ok_ = true;
+      fwd_add(view, len);
+      if (whole) fwd_end_line();
+    }
   }
   for (size_t j = 0; j < ndirs_; ++j) {
     LogDir& d = dirs_[j];
@@ -159,6 +202,7 @@ void Logger::head_done(const char* pre, size_t plen, const char* c, size_t clen,
 // Runs the script's actions over a line (its first 1000 bytes).
 void Logger::select(const char* line, size_t len) {
   bool sel = true;
+  fwd_sel_ = false;
   for (const multilog::LogAction& a : script_.actions) {
     switch (a.kind) {
       case multilog::LogActionKind::plus:
@@ -192,17 +236,20 @@ void Logger::select(const char* line, size_t len) {
         dirs_[size_t(a.index)].selected = sel;
         break;
       case multilog::LogActionKind::stdout_copy:
+        if (sel) fwd_sel_ = true;  // once, however many 1 select it
         break;
     }
   }
 }
 
 void Logger::tail_bytes(const char* p, size_t n, uint64_t in_off) {
+  if (fwd_sel_) fwd_add(p, n);
   for (size_t j = 0; j < ndirs_; ++j)
     if (dirs_[j].selected) dirs_[j].append_tail(p, n, in_off);
 }
 
 void Logger::tail_end(uint64_t in_off) {
+  if (fwd_sel_) fwd_end_line();
   for (size_t j = 0; j < ndirs_; ++j) {
     LogDir& d = dirs_[j];
     if (!d.selected) continue;
@@ -289,6 +336,92 @@ void Logger::end_of_input() {
   state_ = State::line_start;
   write_out();
   for (size_t j = 0; j < ndirs_; ++j) dirs_[j].quit();
+  if (fwd_) {
+    // A last chance for stdout: up to a second while it takes something.
+    while (fwd_done_) {
+      pollfd pf{1, POLLOUT, 0};
+      if (::poll(&pf, 1, 1000) <= 0) break;
+      size_t before = fwd_done_;
+      fwd_flush();
+      if (fwd_done_ == before) break;
+    }
+    if (fwd_done_) {
+      size_t lines = 0;
+      for (size_t i = 0; i < fwd_done_; ++i) lines += fwd_[i] == '\n';
+      fwd_drop(lines);
+    }
+    if (fwd_dropped_) {
+      char num[20];
+      lib::warn({"stdout did not take ", std::string_view(num, lib::format_u64(num, fwd_dropped_)),
+                 " lines, dropped"});
+    }
+  }
+}
+
+// ---- 1: forwarding to stdout, never waiting for it
+
+void Logger::fwd_add(const char* p, size_t n) {
+  if (!fwd_ok_) return;
+  if (kFwdBuf - fwdlen_ < n) fwd_flush();
+  if (kFwdBuf - fwdlen_ < n) {  // no room: the line is dropped whole
+    fwdlen_ = fwd_done_;
+    fwd_ok_ = false;
+    if (fwd_done_) {
+      fwd_drop(1);
+    } else {
+      char num[20];
+      lib::warn({"a line longer than ", std::string_view(num, lib::format_u64(num, kFwdBuf)),
+                 " bytes is not forwarded to stdout"});
+    }
+    return;
+  }
+  std::memcpy(fwd_.get() + fwdlen_, p, n);
+  fwdlen_ += n;
+}
+
+void Logger::fwd_end_line() {
+  fwd_add("\n", 1);
+  if (fwd_ok_) fwd_done_ = fwdlen_;
+  fwd_ok_ = false;
+}
+
+void Logger::fwd_drop(size_t lines) {
+  if (!fwd_dropped_) lib::warn_sys({"unable to write to stdout, dropping lines"});
+  fwd_dropped_ += lines;
+}
+
+// Writes the complete lines stdout takes now.
+void Logger::fwd_flush() {
+  size_t w = 0;
+  int e = 0;
+  while (w < fwd_done_) {
+    ssize_t r = ::write(1, fwd_.get() + w, fwd_done_ - w);
+    if (r > 0) {
+      w += size_t(r);
+      continue;
+    }
+    if (r == -1 && errno == EINTR) continue;
+    e = r == -1 ? errno : EIO;
+    break;
+  }
+  if (e && e != EAGAIN) {
+    // stdout is unusable (closed, no reader): what it holds is dropped,
+    // the partly written line first completed in no way but counted.
+    size_t lines = 0;
+    for (size_t i = w; i < fwd_done_; ++i) lines += fwd_[i] == '\n';
+    w = fwd_done_;
+    errno = e;
+    fwd_drop(lines);
+  } else if (w == fwd_done_ && fwd_dropped_ && !e) {
+    char num[20];
+    lib::warn({"stdout takes lines again; ",
+               std::string_view(num, lib::format_u64(num, fwd_dropped_)), " lines were dropped"});
+    fwd_dropped_ = 0;
+  }
+  if (e) errno = e;
+  std::memmove(fwd_.get(), fwd_.get() + w, fwdlen_ - w);
+  fwdlen_ -= w;
+  fwd_done_ -= w;
 }
 
 void Logger::flush_err() {
@@ -319,7 +452,49 @@ void Logger::write_out() {
   for (size_t j = 0; j < ndirs_; ++j) dirs_[j].end_read(in_base_);
   for (size_t k = 0; k < status_fd_.size(); ++k)
     if (status_dirty_[k]) write_status(k);
+  if (fwd_ && fwd_done_) fwd_flush();
   flush_err();
+}
+
+// One stamp for the whole read: every line it brought in arrived then.
+void Logger::make_stamp() {
+  const lib::Tai64n now = lib::tai64n_now();
+  size_t k = 0;
+  if (script_.timestamp) {
+    stamp_[0] = '@';
+    lib::tai64n_hex(now, stamp_ + 1);
+    stamp_[25] = ' ';
+    k = kStampLen;
+  }
+  if (script_.local_stamp) {
+    size_t m = local_.format(lib::tai64n_unix_sec(now), now.nano, stamp_ + k);
+    if (m) {
+      k += m;
+      stamp_[k++] = ' ';
+    }
+  }
+  if (prefixlen_) std::memcpy(stamp_ + k, script_.prefix, prefixlen_);
+  stamplen_ = k + prefixlen_;
+}
+
+// r: rotates each directory whose current is due, and says how long poll
+// may wait for the next (-1: no limit).
+void Logger::time_rotations(int& timeout_ms) {
+  timeout_ms = -1;
+  uint64_t now = 0;
+  for (size_t j = 0; j < ndirs_; ++j) {
+    uint64_t due = dirs_[j].due();
+    if (!due) continue;
+    if (!now) now = multilog::monotonic_ns();
+    if (now >= due) {
+      dirs_[j].time_rotate();
+      due = dirs_[j].due();
+      if (!due) continue;
+    }
+    uint64_t ms = due > now ? (due - now + 999999) / 1000000 : 0;
+    if (ms > 1000000) ms = 1000000;
+    if (timeout_ms == -1 || int(ms) < timeout_ms) timeout_ms = int(ms);
+  }
 }
 
 void Logger::run() {
@@ -335,8 +510,19 @@ void Logger::run() {
     // so that nothing after it is taken from the pipe.
     const bool exiting = sig.term;
     if (exiting && state_ == State::line_start) break;
-    pollfd pf[2] = {{0, POLLIN, 0}, {lib::SelfPipe::fd(), POLLIN, 0}};
-    if (::poll(pf, 2, -1) == -1) {
+    int timeout;
+    time_rotations(timeout);
+    // 1: lines stdout did not take yet go when it can take them.
+    const bool fwd_wait = fwd_ && fwd_done_;
+    pollfd pf[3] = {{0, POLLIN, 0}, {lib::SelfPipe::fd(), POLLIN, 0}, {1, POLLOUT, 0}};
+    int pr = ::poll(pf, fwd_wait ? 3 : 2, timeout);
+    if (pr == 0) continue;
+    if (fwd_wait && pf[2].revents) {
+      fwd_flush();
+      flush_err();
+      if (!(pf[0].revents | pf[1].revents)) continue;
+    }
+    if (pr == -1) {
       if (errno == EINTR) continue;
       lib::die_sys(temp, {"unable to poll"});
     }
@@ -350,12 +536,7 @@ void Logger::run() {
       break;  // as the reference: a read error ends the input
     }
     if (r == 0) break;
-    // One time for the whole read: every line it brought in arrived then.
-    if (stamplen_) {
-      stamp_[0] = '@';
-      lib::tai64n_hex(lib::tai64n_now(), stamp_ + 1);
-      stamp_[25] = ' ';
-    }
+    if (stamped_) make_stamp();
     process(in_.get(), size_t(r));
     in_base_ += uint64_t(r);
     write_out();
