@@ -54,6 +54,12 @@ StatusWriteError replace_file(const char* tmp, const char* path, const unsigned 
   return StatusWriteError::kNone;
 }
 
+void put32(unsigned char* p, uint32_t v) noexcept {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<unsigned char>(v >> (24 - 8 * i));
+}
+uint32_t get32(const unsigned char* p) noexcept {
+  return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
+}
 void put16(unsigned char* p, uint16_t v) noexcept {
   p[0] = static_cast<unsigned char>(v >> 8);
   p[1] = static_cast<unsigned char>(v);
@@ -87,6 +93,16 @@ void xstatus_encode(const unsigned char rec[kStatusSize], const XStatus& x,
   f[18] = x.exit_signal;
   f[19] = 0;
   tai64n_pack(x.exit_when, f + 20);
+  f[32] = x.features;
+  f[33] = 0;
+  put16(f + 34, x.check_failures);
+  put32(f + 36, x.restarts);
+  tai64n_pack(x.ready_when, f + 40);
+  size_t n = x.text_len < kXStatusTextMax ? x.text_len : kXStatusTextMax;
+  put16(f + 52, uint16_t(n));
+  f[54] = f[55] = 0;
+  std::memcpy(f + 56, x.text, n);
+  std::memset(f + 56 + n, 0, kXStatusTextMax - n);
 }
 
 bool xstatus_decode(const unsigned char* in, size_t n, const unsigned char rec[kStatusSize],
@@ -94,8 +110,9 @@ bool xstatus_decode(const unsigned char* in, size_t n, const unsigned char rec[k
   if (n < kXStatusHead || std::memcmp(in, rec, kStatusSize) != 0) return false;
   if (in[18] != 's' || in[19] != 'v' || in[20] != 'x' || in[21] == 0) return false;
   size_t len = get16(in + 22);
-  if (len < kXStatusFields || n < kXStatusHead + kXStatusFields) return false;
+  if (len < kXStatusFieldsV1 || n < kXStatusHead + kXStatusFieldsV1) return false;
   const unsigned char* f = in + kXStatusHead;
+  x = XStatus();
   x.state = static_cast<XState>(f[0]);
   x.flags = f[1];
   x.deaths = get16(f + 2);
@@ -103,6 +120,18 @@ bool xstatus_decode(const unsigned char* in, size_t n, const unsigned char rec[k
   x.exit_code = get16(f + 16);
   x.exit_signal = f[18];
   x.exit_when = tai64n_unpack(f + 20);
+  if (len >= kXStatusFields && n < kXStatusSize) return false;  // cut short
+  if (len < kXStatusFields) {
+    x.features = kXFeatureSettings;  // version 1: written only for those
+    return true;
+  }
+  x.features = f[32];
+  x.check_failures = get16(f + 34);
+  x.restarts = get32(f + 36);
+  x.ready_when = tai64n_unpack(f + 40);
+  size_t t = get16(f + 52);
+  x.text_len = uint16_t(t < kXStatusTextMax ? t : kXStatusTextMax);
+  std::memcpy(x.text, f + 56, x.text_len);
   return true;
 }
 
@@ -146,9 +175,9 @@ size_t status_describe(const Status& s, bool normally_up, uint64_t now_label, ch
   return o.len;
 }
 
-size_t xstatus_describe(const XStatus& x, const Tai64n& now, char* out, size_t cap) noexcept {
+size_t xstatus_describe(const XStatus& x, bool up, const Tai64n& now, char* out, size_t cap) noexcept {
   Out o{out, cap};
-  switch (x.state) {
+  if (x.features & kXFeatureSettings) switch (x.state) {
     case XState::kFinishing: o.put(", finishing"); break;
     case XState::kBackoff: {
       // Seconds left, rounded up: "backoff 0 seconds" would be a lie.
@@ -167,6 +196,20 @@ size_t xstatus_describe(const XStatus& x, const Tai64n& now, char* out, size_t c
     case XState::kPermanentlyDown: o.put(", permanently down"); break;
     case XState::kNotRestarted: o.put(", not restarted"); break;
     default: break;
+  }
+  if ((x.features & kXFeatureReadiness) && up) {
+    if (x.ready_when.sec) {
+      o.put(", ready ");
+      o.num(now.sec > x.ready_when.sec ? now.sec - x.ready_when.sec : 0);
+      o.put(" seconds");
+    } else {
+      o.put(", not ready");
+    }
+  }
+  if ((x.features & kXFeatureCheck) && x.check_failures) {
+    o.put(", unhealthy (");
+    o.num(x.check_failures);
+    o.put(x.check_failures == 1 ? " failed check)" : " failed checks)");
   }
   return o.len;
 }

@@ -53,27 +53,43 @@ StatusWriteError status_write(const unsigned char rec[kStatusSize]) noexcept;
 size_t status_describe(const Status& s, bool normally_up, uint64_t now_label, char* out,
                        size_t cap) noexcept;
 
-// supervise/xstatus: what supervise knows beyond the 0.76 record, for a
-// service that uses the setting files of service-dir(5). Written before
-// supervise/status at every change (xstatus.new, then renamed), it repeats
-// the status record so that one read gives a consistent snapshot; a reader
-// uses the extension only when those 18 bytes equal supervise/status
-// (otherwise it is stale, or from another supervise). Layout:
+// supervise/xstatus: what supervise knows beyond the 0.76 record. Our
+// supervise writes it for every service (service-dir(5)), before
+// supervise/status at every change (xstatus.new, then renamed: one atomic
+// rename per change); it repeats the status record so that one read gives
+// a consistent snapshot; a reader uses the extension only when those 18
+// bytes equal supervise/status (otherwise it is stale, or from another
+// supervise). Layout (big-endian numbers):
 //
 //   0..17   the status record, as in supervise/status
 //   18..20  magic "svx"
-//   21      version, 1; a later version only appends fields
-//   22..23  length of the fields that follow, big-endian (32 in version 1;
-//           a reader ignores bytes past the fields it knows)
+//   21      version, 2; a later version only appends fields
+//   22..23  length of the fields that follow (312 in version 2, 32 in
+//           version 1; a reader ignores bytes past the fields it knows)
+//  version 1 fields:
 //   24      state (XState below)
 //   25      flags: 1 a stop (svc -d or -r) is under way
-//   26..27  consecutive quick deaths of ./run, big-endian
+//   26..27  consecutive quick deaths of ./run (the backoff's count)
 //   28..39  TAI64N of the next start after a backoff pause; zero if none
 //   40..41  last exit of ./run: its exit code, 256 if killed by a signal,
-//           0xffff if it has not exited yet; big-endian
+//           0xffff if it has not exited yet
 //   42      the signal that killed it, 0 after an exit
 //   43      0
 //   44..55  TAI64N of that exit; zero if none
+//  version 2 fields:
+//   56      features the service directory configures (kXFeature*): which
+//           clauses svstat appends. 0 for a directory without setting
+//           files, whose svstat line stays 0.76's. A version 1 file
+//           (written only for services with setting files) reads as
+//           kXFeatureSettings.
+//   57      0
+//   58..59  consecutive failed checks (./check)
+//   60..63  restarts: starts of ./run since supervise started, less one
+//   64..75  TAI64N since when ./run is ready; zero when it is not (down,
+//           or up and not yet ready)
+//   76..77  length of the STATUS= text (at most kXStatusTextMax)
+//   78..79  0
+//   80..335 the last STATUS= text sent on NOTIFY_SOCKET, zero-padded
 enum class XState : unsigned char {
   kDown = 0,
   kUp = 1,
@@ -86,11 +102,20 @@ enum class XState : unsigned char {
 };
 
 constexpr size_t kXStatusHead = 24;  // record, magic, version, length
-constexpr size_t kXStatusFields = 32;
+constexpr size_t kXStatusFieldsV1 = 32;
+constexpr size_t kXStatusTextMax = 256;
+constexpr size_t kXStatusFields = kXStatusFieldsV1 + 24 + kXStatusTextMax;
 constexpr size_t kXStatusSize = kXStatusHead + kXStatusFields;
-constexpr unsigned char kXStatusVersion = 1;
+constexpr unsigned char kXStatusVersion = 2;
 constexpr unsigned char kXStatusStopping = 1;
 constexpr uint16_t kNoExit = 0xffff;
+
+// Features (byte 56).
+constexpr unsigned char kXFeatureSettings = 1;   // some setting file exists
+constexpr unsigned char kXFeatureReadiness = 2;  // notification-fd, notify or check
+constexpr unsigned char kXFeatureCheck = 4;      // ./check
+constexpr unsigned char kXFeatureNotify = 8;     // notify (NOTIFY_SOCKET)
+constexpr unsigned char kXFeatureWatchdog = 16;  // timeout-watchdog
 
 struct XStatus {
   XState state = XState::kDown;
@@ -100,6 +125,12 @@ struct XStatus {
   uint16_t exit_code = kNoExit;
   unsigned char exit_signal = 0;
   Tai64n exit_when;  // zero: none
+  unsigned char features = 0;
+  uint16_t check_failures = 0;
+  uint32_t restarts = 0;
+  Tai64n ready_when;  // zero: not ready
+  uint16_t text_len = 0;
+  char text[kXStatusTextMax] = {};
   friend bool operator==(const XStatus&, const XStatus&) = default;
 };
 
@@ -112,13 +143,19 @@ bool xstatus_decode(const unsigned char* in, size_t n, const unsigned char rec[k
 // As status_write, for supervise/xstatus.new renamed over supervise/xstatus.
 StatusWriteError xstatus_write(const unsigned char buf[kXStatusSize]) noexcept;
 
-// The clauses svstat appends after status_describe's text:
+// The clauses svstat appends after status_describe's text. With
+// kXFeatureSettings, at most one of:
 //   ", finishing"            ./finish runs
 //   ", backoff N seconds"    N seconds (rounded up) until the next start
 //   ", failed"               gave up after give-up's deaths; svc -u restarts
 //   ", permanently down"     ./finish exited 125; svc -u restarts
 //   ", not restarted"        ./run exited as listed in no-restart
+// then, with kXFeatureReadiness and ./run up (s.pid not 0):
+//   ", ready N seconds"      ready for N seconds
+//   ", not ready"            up, not ready yet
+// and with kXFeatureCheck, when checks failed in a row:
+//   ", unhealthy (N failed checks)"
 // now is the current time. Returns the length written (at most cap).
-size_t xstatus_describe(const XStatus& x, const Tai64n& now, char* out, size_t cap) noexcept;
+size_t xstatus_describe(const XStatus& x, bool up, const Tai64n& now, char* out, size_t cap) noexcept;
 
 }  // namespace lib

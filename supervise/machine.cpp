@@ -64,10 +64,12 @@ void Machine::handle(Event e, int arg) noexcept {
       break;
     case Event::kCmdPause:
       paused_ = true;
+      disarm(kCheckTimer);  // no check while paused
       announce();
       kill_child(SIGSTOP);
       break;
     case Event::kCmdContinue:
+      if (paused_ && state_ == State::kUp && settings_.check && !stopping_) arm_check(fx_.now_ms());
       paused_ = false;
       announce();
       kill_child(SIGCONT);
@@ -106,7 +108,93 @@ void Machine::handle(Event e, int arg) noexcept {
       if (!settings_.setsid || !fx_.signal_group(finish_pid_, SIGKILL))
         fx_.signal(finish_pid_, SIGKILL);
       break;
+    case Event::kReady:
+      if (state_ == State::kUp && !ready()) became_ready();
+      break;
+    case Event::kReadyDue:
+      if (state_ == State::kUp && !ready() && !stopping_) health_failed();
+      break;
+    case Event::kCheckDue: {
+      if (state_ != State::kUp || paused_ || stopping_ || check_pid_ || !settings_.check) break;
+      pid_t c = fx_.spawn_check();
+      int64_t now = fx_.now_ms();
+      if (c < 0) {  // counts as neither success nor failure
+        fx_.fork_failed(errno);
+        arm(kCheckTimer, now + kForkRetry);
+        break;
+      }
+      check_pid_ = c;
+      arm(kCheckKillTimer, now + settings_.check_timeout);
+      break;
+    }
+    case Event::kCheckExited:
+      if (!check_pid_) break;
+      check_pid_ = 0;
+      disarm(kCheckKillTimer);
+      if (state_ == State::kUp && !stopping_) check_exited(arg);
+      break;
+    case Event::kCheckKillDue:
+      if (!check_pid_) break;
+      fx_.check_timed_out();
+      if (!fx_.signal_group(check_pid_, SIGKILL)) fx_.signal(check_pid_, SIGKILL);
+      break;
   }
+}
+
+// ./run is ready: stamped, and the notification pipe is no longer read
+// (s6 reads up to the first newline only).
+void Machine::became_ready() noexcept {
+  x_.ready_when = fx_.wall();
+  disarm(kReadyTimer);
+  if (settings_.notification_fd >= 0) fx_.close_notification();
+  announce();
+}
+
+// Not ready in time, or too many failed checks: the stop sequence, and
+// the death that follows counts as the service's (child_exited).
+void Machine::health_failed() noexcept {
+  health_stop_ = true;
+  disarm(kCheckTimer);
+  stop_child();
+  announce();
+}
+
+void Machine::check_exited(int wstat) noexcept {
+  bool ok = WIFEXITED(wstat) && WEXITSTATUS(wstat) == 0;
+  if (ok) {
+    bool changed = x_.check_failures != 0;
+    x_.check_failures = 0;
+    if (!ready() && settings_.notification_fd < 0)
+      became_ready();  // s6-notifyoncheck: the first success means ready
+    else if (changed)
+      announce();
+  } else if (ready()) {
+    if (x_.check_failures < 0xffff) ++x_.check_failures;
+    if (x_.check_failures >= settings_.check_failures) {
+      health_failed();
+      return;
+    }
+    announce();
+  }
+  arm_check(fx_.now_ms());
+}
+
+// The next check: check-interval after from; before ./run is ready, a
+// second at most.
+void Machine::arm_check(int64_t from) noexcept {
+  int64_t every = settings_.check_interval;
+  if (!ready() && every > kCheckUntilReady) every = kCheckUntilReady;
+  arm(kCheckTimer, from + every);
+}
+
+// ./run is gone: a running check goes too (its group), and its result
+// will not count.
+void Machine::end_check() noexcept {
+  disarm(kCheckTimer);
+  disarm(kCheckKillTimer);
+  if (!check_pid_) return;
+  if (!fx_.signal_group(check_pid_, SIGKILL)) fx_.signal(check_pid_, SIGKILL);
+  check_pid_ = 0;
 }
 
 // u and o: the want changes; a service at rest starts (within the
@@ -148,8 +236,14 @@ void Machine::child_exited(int wstat) noexcept {
   state_ = State::kDown;
   pid_changed();
   disarm(kKillTimer);
+  disarm(kReadyTimer);
+  end_check();
+  if (settings_.notification_fd >= 0 && !ready()) fx_.close_notification();
+  x_.ready_when = {};
   bool stopped = stopping_;
   stopping_ = false;
+  health_death_ = health_stop_;
+  health_stop_ = false;
   // What a stop leaves of the group (children that outlived ./run) goes
   // with it. The group id cannot have been reused while it has members.
   if (stopped && settings_.setsid) fx_.signal_group(old, SIGKILL);
@@ -161,7 +255,7 @@ void Machine::child_exited(int wstat) noexcept {
   x_.exit_signal = signalled ? static_cast<unsigned char>(WTERMSIG(wstat)) : 0;
   x_.exit_when = when_;
   // Deaths the operator caused (a stop, a restart) are not the service's.
-  if (!stopped && !restart_ && want_ == Want::kUp) {
+  if ((!stopped || health_death_) && !restart_ && want_ == Want::kUp) {
     if (now - last_start_ < settings_.restart_stable) {
       if (x_.deaths < 0xffff) ++x_.deaths;
     } else {
@@ -194,6 +288,8 @@ void Machine::child_exited(int wstat) noexcept {
 void Machine::after_run(bool permanent) noexcept {
   bool restart = restart_;
   restart_ = false;
+  bool health = health_death_;
+  health_death_ = false;
   state_ = State::kDown;
   // An essential service is never restarted after ending on its own:
   // svscan is asked to stop everything (even after svc -x or svc -o).
@@ -221,8 +317,10 @@ void Machine::after_run(bool permanent) noexcept {
   }
   if (!restart) {
     bool signalled = WIFSIGNALED(last_wstat_);
-    if (signalled ? settings_.no_restart_signal(WTERMSIG(last_wstat_))
-                  : settings_.no_restart_code(WEXITSTATUS(last_wstat_))) {
+    // A death supervise caused (timeout-ready, checks) is not an exit the
+    // service chose: no-restart does not apply.
+    if (!health && (signalled ? settings_.no_restart_signal(WTERMSIG(last_wstat_))
+                              : settings_.no_restart_code(WEXITSTATUS(last_wstat_)))) {
       want_ = Want::kDown;
       state_ = State::kNotRestarted;
       announce();
@@ -270,8 +368,9 @@ bool Machine::give_up(int64_t now) noexcept {
 }
 
 void Machine::fire_timers() noexcept {
-  static constexpr Event kEvents[kTimerCount] = {Event::kStartDue, Event::kStatusDue,
-                                                 Event::kKillDue, Event::kFinishDue};
+  static constexpr Event kEvents[kTimerCount] = {
+      Event::kStartDue, Event::kStatusDue,   Event::kKillDue,     Event::kFinishDue,
+      Event::kReadyDue, Event::kCheckDue, Event::kCheckKillDue};
   int64_t now = fx_.now_ms();
   for (int t = 0; t < kTimerCount; ++t) {
     if (deadline_[t] < 0 || deadline_[t] > now) continue;
@@ -311,21 +410,32 @@ void Machine::want_start() noexcept {
 void Machine::do_start() noexcept {
   disarm(kStartTimer);
   fx_.load(settings_);
+  if (settings_.notification_fd >= 0 && !fx_.open_notification(settings_.notification_fd))
+    settings_.notification_fd = -1;
   pid_t pid = fx_.spawn(settings_.setsid);
   if (pid < 0) {
     fx_.fork_failed(errno);
+    if (settings_.notification_fd >= 0) fx_.close_notification();
     state_ = State::kPending;
     arm(kStartTimer, fx_.now_ms() + kForkRetry);
     announce();  // the child that exited may not have been published yet
     return;
   }
+  if (started_once_ && x_.restarts < 0xffffffff) ++x_.restarts;
   started_once_ = true;
   last_start_ = fx_.now_ms();
   pid_ = pid;
   state_ = State::kUp;
   paused_ = false;
   stopping_ = false;
+  health_stop_ = false;
   pid_changed();
+  x_.check_failures = 0;
+  // Without a readiness protocol, up is ready.
+  x_.ready_when = settings_.readiness() ? lib::Tai64n{} : when_;
+  if (settings_.readiness() && settings_.timeout_ready > 0)
+    arm(kReadyTimer, last_start_ + settings_.timeout_ready);
+  if (settings_.check) arm_check(last_start_);
   announce();
   fx_.release();
 }
@@ -359,8 +469,10 @@ void Machine::announce() noexcept {
   unsigned char rec[lib::kStatusSize];
   lib::status_encode(st, rec);
   unsigned char x[lib::kXStatusSize];
-  bool extended = settings_.any;
-  if (extended) {
+  {
+    x_.features = (settings_.any ? lib::kXFeatureSettings : 0) |
+                  (settings_.readiness() ? lib::kXFeatureReadiness : 0) |
+                  (settings_.check ? lib::kXFeatureCheck : 0);
     x_.state = xstate(state_);
     x_.flags = stopping_ ? lib::kXStatusStopping : 0;
     x_.backoff_until = {};
@@ -375,7 +487,7 @@ void Machine::announce() noexcept {
     }
     lib::xstatus_encode(rec, x_, x);
   }
-  if (fx_.publish(rec, extended ? x : nullptr))
+  if (fx_.publish(rec, x))
     disarm(kStatusTimer);
   else
     arm(kStatusTimer, fx_.now_ms() + kStatusRetry);

@@ -22,6 +22,18 @@
 //                   an essential service's ./run exited on its own
 // The last three are down states like kDown (want is set to down); only
 // svstat tells them apart, and svc -u leaves them.
+// Readiness (within kUp): ./run is ready when its notification-fd pipe
+// gives a newline (kReady), or, without one, at the first successful
+// ./check; a service with neither is ready as soon as it is up. With
+// timeout-ready, a ./run not ready in time is stopped (the stop sequence
+// of svc -d) and its death counts as the service's: backoff and give-up
+// apply, then it starts again. Health: ./check runs every check-interval
+// while ./run is up, not paused and not being stopped (never during
+// finish, backoff or down); one that overruns check-timeout is killed
+// (its whole group) and counts as failed. Before ./run is ready, failures
+// do not count (timeout-ready is for that) and the check is retried every
+// second at most; after check-failures failures in a row ./run is stopped
+// as for timeout-ready.
 // Exit (svc -x) is a flag: supervise leaves once it is set and neither
 // ./run nor ./finish runs.
 //
@@ -57,14 +69,23 @@ enum class Event : uint8_t {
   kStatusDue,     // the status retry timer expired
   kKillDue,       // timeout-kill expired during a stop
   kFinishDue,     // timeout-finish expired
+  kReady,         // ./run wrote its readiness newline (notification-fd)
+  kReadyDue,      // timeout-ready expired
+  kCheckDue,      // time for ./check
+  kCheckExited,   // ./check was reaped (with its wait status)
+  kCheckKillDue,  // check-timeout expired
 };
 
-enum Timer : uint8_t { kStartTimer, kStatusTimer, kKillTimer, kFinishTimer, kTimerCount };
+enum Timer : uint8_t {
+  kStartTimer, kStatusTimer, kKillTimer, kFinishTimer, kReadyTimer, kCheckTimer, kCheckKillTimer,
+  kTimerCount
+};
 
 constexpr int64_t kStartInterval = 1000;  // ms between two starts of ./run
 constexpr int64_t kForkRetry = 1000;      // ms before retrying a failed fork
 constexpr int64_t kStatusRetry = 1000;    // ms before rewriting a status that failed
 constexpr int64_t kBackoffFirst = 1000;   // ms, the first backoff pause
+constexpr int64_t kCheckUntilReady = 1000;  // ms at most between checks before ready
 
 // The control FIFO's bytes. 0.76's letters: u d o p c h a i t k x.
 // Ours mean nothing to 0.76 or to daemontools-encore (both ignore them):
@@ -100,9 +121,8 @@ class Effects {
   // Signals the process group pgid; false (errno set) when it fails, e.g.
   // ESRCH when the child has not yet made its group.
   virtual bool signal_group(pid_t pgid, int sig) noexcept = 0;
-  // Replaces supervise/xstatus (when x is not null, before status) and
-  // supervise/status; false (after a warning) to be retried. With x null,
-  // a supervise/xstatus left from earlier is removed.
+  // Replaces supervise/xstatus (x, first) and supervise/status (rec);
+  // false (after a warning) to be retried.
   virtual bool publish(const unsigned char rec[lib::kStatusSize],
                        const unsigned char* x) noexcept = 0;
   // Reads the setting files (settings.hpp), warning about bad ones.
@@ -110,6 +130,16 @@ class Effects {
   virtual void fork_failed(int err) noexcept = 0;         // warns
   virtual void finish_fork_failed(int err) noexcept = 0;  // warns
   virtual void finish_timed_out() noexcept = 0;           // warns
+  // Creates the notification-fd pipe the next spawn() passes to ./run as
+  // descriptor fd; false (after a warning) when it cannot, and ./run then
+  // starts without it.
+  virtual bool open_notification(int fd) noexcept = 0;
+  // Stops listening on it (./run is ready, or gone).
+  virtual void close_notification() noexcept = 0;
+  // Forks and execs ./check in a process group of its own; its pid, or -1
+  // (errno set).
+  virtual pid_t spawn_check() noexcept = 0;
+  virtual void check_timed_out() noexcept = 0;  // warns
   virtual int64_t now_ms() noexcept = 0;           // monotonic
   virtual lib::Tai64n wall() noexcept = 0;         // for the status stamp
   // An essential service's ./run ended on its own with code (its exit
@@ -145,6 +175,8 @@ class Machine {
   Want want() const noexcept { return want_; }
   pid_t child() const noexcept { return pid_; }
   pid_t finish_child() const noexcept { return finish_pid_; }
+  pid_t check_child() const noexcept { return check_pid_; }
+  bool ready() const noexcept { return x_.ready_when.sec != 0; }
   bool paused() const noexcept { return paused_; }
 
  private:
@@ -160,6 +192,11 @@ class Machine {
   void after_run(bool permanent) noexcept;
   bool give_up(int64_t now) noexcept;
   void cmd_up(Want w) noexcept;
+  void became_ready() noexcept;
+  void health_failed() noexcept;
+  void check_exited(int wstat) noexcept;
+  void arm_check(int64_t from) noexcept;
+  void end_check() noexcept;
   void arm(Timer t, int64_t at) noexcept { deadline_[t] = at; }
   void disarm(Timer t) noexcept { deadline_[t] = -1; }
 
@@ -179,12 +216,15 @@ class Machine {
   int last_wstat_ = 0;     // of ./run, for no-restart
   bool last_stopped_ = false;  // ./run's last exit followed svc -d or -r
   int64_t backoff_until_ = 0;
+  pid_t check_pid_ = 0;
+  bool health_stop_ = false;   // the stop under way is for readiness or health
+  bool health_death_ = false;  // ./run died of such a stop (until after_run)
   // Deaths counted for give-up: monotonic ms, a ring of the last ones.
   int64_t deaths_at_[kMaxGiveUp] = {};
   int deaths_next_ = 0;
   int deaths_held_ = 0;
   lib::XStatus x_;
-  int64_t deadline_[kTimerCount] = {-1, -1, -1, -1};
+  int64_t deadline_[kTimerCount] = {-1, -1, -1, -1, -1, -1, -1};
 };
 
 }  // namespace supervise

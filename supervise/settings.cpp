@@ -163,6 +163,47 @@ void read_settings(const char* dir, Settings& s) noexcept {
     s.any = true;
     if (!parse_no_restart(t, s)) malformed(dir, "no-restart");
   }
+  if (read_file(dir, "notification-fd", t)) {
+    s.any = true;
+    uint64_t n;
+    if (lib::parse_u64(trim(t), n) && n < 1024)
+      s.notification_fd = int(n);
+    else
+      malformed(dir, "notification-fd");
+  }
+  if (read_file(dir, "timeout-ready", t)) {
+    s.any = true;
+    if (!parse_millis(t, s.timeout_ready)) malformed(dir, "timeout-ready");
+  }
+  if (::stat("check", &st) == 0) {
+    s.any = true;
+    if (S_ISREG(st.st_mode) && (st.st_mode & 0111))
+      s.check = true;
+    else
+      lib::warn({dir, "/check: not executable, ignored"});
+  }
+  if (read_file(dir, "check-interval", t)) {
+    s.any = true;
+    if (!parse_millis(t, s.check_interval) || s.check_interval == 0) {
+      s.check_interval = 10000;
+      malformed(dir, "check-interval");
+    }
+  }
+  if (read_file(dir, "check-timeout", t)) {
+    s.any = true;
+    if (!parse_millis(t, s.check_timeout) || s.check_timeout == 0) {
+      s.check_timeout = 5000;
+      malformed(dir, "check-timeout");
+    }
+  }
+  if (read_file(dir, "check-failures", t)) {
+    s.any = true;
+    uint64_t n;
+    if (lib::parse_u64(trim(t), n) && n >= 1 && n <= 1000)
+      s.check_failures = int(n);
+    else
+      malformed(dir, "check-failures");
+  }
 }
 
 }  // namespace supervise

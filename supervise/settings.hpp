@@ -23,6 +23,16 @@
 //                      (svc -d, -r), it is not restarted and supervise asks
 //                      svscan (through SVSCAN_CONTROL) to shut everything
 //                      down and exit with ./run's code (128+signal)
+//   notification-fd    N (0..1023): ./run gets the write end of a pipe as
+//                      descriptor N and writes a newline once ready (s6)
+//   timeout-ready      ms: a ./run not ready that long after its start
+//                      is a failed start: stopped, counted as a death
+//                      (backoff, give-up) and started again
+//   check              executable: a liveness check, run every
+//                      check-interval ms (default 10000) while ./run is up;
+//                      killed after check-timeout ms (default 5000); after
+//                      check-failures (default 3) failures in a row,
+//                      ./run is restarted as for timeout-ready
 //
 // A malformed file gets a warning, "supervise: warning: DIR/FILE: malformed,
 // ignored", and its default applies. A finish without an execute bit gets
@@ -49,6 +59,16 @@ struct Settings {
   uint64_t no_restart_codes[4] = {0, 0, 0, 0};  // bit n: exit code n
   uint64_t no_restart_signals = 0;              // bit n-1: signal n
   bool essential = false;
+  int notification_fd = -1;  // -1: none
+  int64_t timeout_ready = 0;  // 0: wait for ever
+  bool check = false;
+  int64_t check_interval = 10000;
+  int64_t check_timeout = 5000;
+  int check_failures = 3;
+
+  // ./run tells when it is ready (or a check does); otherwise it counts
+  // as ready as soon as it is up.
+  bool readiness() const noexcept { return notification_fd >= 0 || check; }
 
   bool no_restart_code(int code) const noexcept {
     return code >= 0 && code < 256 && (no_restart_codes[code >> 6] >> (code & 63)) & 1;

@@ -98,6 +98,13 @@ class RealEffects final : public supervise::Effects {
       }
       // Default dispositions and an empty mask; every descriptor of ours
       // but 0-2 is close-on-exec.
+      // notification-fd: the pipe's write end as descriptor N (s6).
+      if (notif_[1] >= 0) {
+        if (notif_[1] == notif_fd_)
+          ::fcntl(notif_fd_, F_SETFD, 0);
+        else if (::dup2(notif_[1], notif_fd_) == -1)
+          lib::die_sys(lib::exitcode::temp, {"unable to set up notification-fd for ", g_dir, "/run"});
+      }
       lib::reset_signals_for_exec();
       reset_reserved_signals();
       char run[] = "./run";
@@ -107,8 +114,55 @@ class RealEffects final : public supervise::Effects {
     }
     int e = errno;
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    if (notif_[1] >= 0) {  // the child's copy is the only writer
+      ::close(notif_[1]);
+      notif_[1] = -1;
+    }
     errno = e;
     return pid;
+  }
+  bool open_notification(int fd) noexcept override {
+    close_notification();
+    if (::pipe2(notif_, O_CLOEXEC) == -1 || lib::set_nonblock(notif_[0], true) != 0) {
+      lib::warn_sys({"unable to create a pipe for ", g_dir, "/notification-fd, starting without it"});
+      close_notification();
+      return false;
+    }
+    notif_fd_ = fd;
+    return true;
+  }
+  void close_notification() noexcept override {
+    for (int& fd : notif_)
+      if (fd >= 0) {
+        ::close(fd);
+        fd = -1;
+      }
+  }
+  int notification_fd() const noexcept { return notif_[0]; }
+  pid_t spawn_check() noexcept override {
+    sigset_t all, old;
+    sigfillset(&all);
+    ::sigprocmask(SIG_BLOCK, &all, &old);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::setpgid(0, 0);
+      lib::reset_signals_for_exec();
+      reset_reserved_signals();
+      char check[] = "./check";
+      char* argv[] = {check, nullptr};
+      ::execve(check, argv, environ);
+      lib::die_sys(lib::exitcode::temp, {"unable to start ", g_dir, "/check"});
+    }
+    int e = errno;
+    // Both sides make the group, so that a kill right after the fork
+    // reaches it whichever runs first.
+    if (pid > 0) ::setpgid(pid, pid);
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    errno = e;
+    return pid;
+  }
+  void check_timed_out() noexcept override {
+    lib::warn({g_dir, "/check still runs after check-timeout, killing it"});
   }
   pid_t spawn_finish(int code, int sig, bool setsid) noexcept override {
     // Formatted before the fork: the child only execs.
@@ -155,22 +209,17 @@ class RealEffects final : public supervise::Effects {
   // removal repairs it, if the directory is still there, and then the
   // status is written again.
   bool publish(const unsigned char rec[lib::kStatusSize], const unsigned char* x) noexcept override {
-    if (!x && !xstatus_left_ && written_ && std::memcmp(rec, last_, lib::kStatusSize) == 0) return true;
+    // Every service has an xstatus now: both records are compared.
+    if (written_ && std::memcmp(rec, last_, lib::kStatusSize) == 0 &&
+        std::memcmp(x, last_x_, lib::kXStatusSize) == 0)
+      return true;
     written_ = false;
     if (g_running && !g_files.intact()) return true;
-    bool ok = true;
-    if (x) {
-      xstatus_left_ = true;
-      ok = written(lib::xstatus_write(x), "xstatus");
-    } else if (xstatus_left_) {
-      // Once per supervise (or after the files are gone): a stale
-      // extension would be ignored by svstat anyway, but it would mislead
-      // a reader that skips the check.
-      if (::unlink("supervise/xstatus") == 0 || errno == ENOENT) xstatus_left_ = false;
-    }
+    bool ok = written(lib::xstatus_write(x), "xstatus");
     if (!written(lib::status_write(rec), "status")) return false;
     std::memcpy(last_, rec, lib::kStatusSize);
-    written_ = true;
+    std::memcpy(last_x_, x, lib::kXStatusSize);
+    written_ = ok;  // a failed xstatus is written again next time
     return ok;
   }
   void load(supervise::Settings& s) noexcept override { supervise::read_settings(g_dir, s); }
@@ -221,9 +270,11 @@ class RealEffects final : public supervise::Effects {
   }
 
   int go_[2] = {-1, -1};
-  bool xstatus_left_ = true;  // a supervise/xstatus may exist
-  unsigned char last_[lib::kStatusSize] = {};  // the record last written
-  bool written_ = false;                        // ... if it was
+  unsigned char last_[lib::kStatusSize] = {};    // the record last written
+  unsigned char last_x_[lib::kXStatusSize] = {};  // and its xstatus
+  bool written_ = false;                          // ... if they were
+  int notif_[2] = {-1, -1};  // the notification-fd pipe while it is read
+  int notif_fd_ = -1;        // its descriptor number in ./run
 };
 
 RealEffects g_fx;
@@ -248,6 +299,8 @@ void reap() {
       g_machine.handle(supervise::Event::kChildExited, wstat);
     else if (r == g_machine.finish_child())
       g_machine.handle(supervise::Event::kFinishExited, wstat);
+    else if (r == g_machine.check_child())
+      g_machine.handle(supervise::Event::kCheckExited, wstat);
   }
 }
 
@@ -267,6 +320,24 @@ void read_control() {
       if (supervise::event_for_byte(buf[i], e, sig)) g_machine.handle(e, sig);
       // After x with no child, 0.76 leaves without reading further.
       if (g_machine.finished()) return;
+    }
+  }
+}
+
+// Reads the notification-fd pipe: a newline means ready; at end of file
+// (./run closed it unready) it is no longer read.
+void read_notification() {
+  char buf[64];
+  for (;;) {
+    ssize_t r = ::read(g_fx.notification_fd(), buf, sizeof buf);
+    if (r == 0) {
+      g_fx.close_notification();
+      return;
+    }
+    if (r < 0) return;  // EAGAIN: drained
+    if (std::memchr(buf, '\n', size_t(r))) {
+      g_machine.handle(supervise::Event::kReady);
+      return;
     }
   }
 }
@@ -324,8 +395,10 @@ int main(int argc, char** argv) {
       int c = left <= 0 ? 0 : int(left);
       if (timeout < 0 || c < timeout) timeout = c;
     }
-    pollfd p[2] = {{lib::SelfPipe::fd(), POLLIN, 0}, {g_files.control_fd(), POLLIN, 0}};
-    if (::poll(p, 2, timeout) == -1 && errno != EINTR) {
+    pollfd p[3] = {{lib::SelfPipe::fd(), POLLIN, 0},
+                   {g_files.control_fd(), POLLIN, 0},
+                   {g_fx.notification_fd(), POLLIN, 0}};
+    if (::poll(p, 3, timeout) == -1 && errno != EINTR) {
       // Only ENOMEM is plausible: wait a little rather than spin.
       lib::warn_sys({"unable to poll for ", g_dir});
       timespec ts = {1, 0};
@@ -333,6 +406,8 @@ int main(int argc, char** argv) {
       continue;
     }
     for (int sig; (sig = lib::SelfPipe::read_signal()) != 0;) g_files.noticed(g_fx.now_ms());
+    // Before reaping: a ./run that said ready and then exited was ready.
+    if (p[2].revents && g_fx.notification_fd() >= 0) read_notification();
     reap();
     if (g_machine.finished()) leave();
     g_machine.fire_timers();

@@ -8,11 +8,13 @@
 // The seconds count from the last start or exit of ./run. "supervise not
 // running" means nothing has supervise/ok open for reading.
 //
-// For a service using the setting files of service-dir(5), supervise also
-// writes supervise/xstatus; when its copy of the status record matches
-// supervise/status, one clause is appended: ", finishing", ", backoff N
-// seconds", ", failed", ", permanently down" or ", not restarted" (see
-// lib/status.hpp). Without it (0.76's supervise, a service without those
+// Our supervise also writes supervise/xstatus (for every service); when
+// its copy of the status record matches supervise/status, the clauses of
+// the features the directory configures are appended (lib/status.hpp):
+// ", finishing", ", backoff N seconds", ", failed", ", permanently down"
+// or ", not restarted" with setting files; ", ready N seconds" or ", not
+// ready" with a readiness protocol; ", unhealthy (N failed checks)" with a
+// check. Without them (0.76's supervise, a directory without setting
 // files, a stale file) the line is 0.76's.
 //
 // Exit codes: 0, even when a directory could not be read; 111 when the
@@ -73,15 +75,16 @@ void describe(lib::Writer& out) {
   }
   lib::Tai64n now = lib::tai64n_now();
   char line[192];
-  size_t n = lib::status_describe(lib::status_decode(rec), normally_up, now.sec, line, sizeof line);
-  unsigned char xbuf[256];
+  lib::Status st0 = lib::status_decode(rec);
+  size_t n = lib::status_describe(st0, normally_up, now.sec, line, sizeof line);
+  unsigned char xbuf[lib::kXStatusSize + 64];
   lib::XStatus x;
   fd = ::open("supervise/xstatus", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd >= 0) {
     ssize_t xr = lib::read_full(fd, reinterpret_cast<char*>(xbuf), sizeof xbuf);
     ::close(fd);
     if (xr > 0 && lib::xstatus_decode(xbuf, size_t(xr), rec, x))
-      n += lib::xstatus_describe(x, now, line + n, sizeof line - n);
+      n += lib::xstatus_describe(x, st0.pid != 0, now, line + n, sizeof line - n);
   }
   out.put(std::string_view(line, n));
 }

@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -127,14 +129,25 @@ TEST_CASE("xstatus: the record, magic, version, length, then the fields, byte fo
   x.exit_code = 256;
   x.exit_signal = 9;
   x.exit_when = {0x400000006553f109ULL, 0x20000000};
+  x.features = lib::kXFeatureSettings | lib::kXFeatureCheck;
+  x.check_failures = 0x0304;
+  x.restarts = 0x05060708;
+  x.ready_when = {0x400000006553f10cULL, 0x30000000};
+  x.text_len = 3;
+  std::memcpy(x.text, "a\xffz", 3);
   unsigned char b[lib::kXStatusSize];
+  REQUIRE(sizeof b == 336);
   lib::xstatus_encode(rec, x, b);
-  const unsigned char want[56] = {
+  const unsigned char want[83] = {
       0x40, 0x00, 0x00, 0x00, 0x65, 0x53, 0xf1, 0x0a, 0x07, 0x5b, 0xcd, 0x15, 0x00, 0x00,
-      0x00, 0x00, 0x00, 'u',  's',  'v',  'x',  0x01, 0x00, 0x20, 0x03, 0x01, 0x01, 0x02,
+      0x00, 0x00, 0x00, 'u',  's',  'v',  'x',  0x02, 0x01, 0x38, 0x03, 0x01, 0x01, 0x02,
       0x40, 0x00, 0x00, 0x00, 0x65, 0x53, 0xf1, 0x0b, 0x00, 0x00, 0x00, 0x10, 0x01, 0x00,
-      0x09, 0x00, 0x40, 0x00, 0x00, 0x00, 0x65, 0x53, 0xf1, 0x09, 0x20, 0x00, 0x00, 0x00};
-  CHECK(std::equal(b, b + 56, want));
+      0x09, 0x00, 0x40, 0x00, 0x00, 0x00, 0x65, 0x53, 0xf1, 0x09, 0x20, 0x00, 0x00, 0x00,
+      // version 2: features, 0, check failures, restarts, ready stamp, text
+      0x05, 0x00, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x40, 0x00, 0x00, 0x00, 0x65, 0x53,
+      0xf1, 0x0c, 0x30, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 'a',  0xff, 'z'};
+  CHECK(std::equal(b, b + 83, want));
+  CHECK(std::all_of(b + 83, b + sizeof b, [](unsigned char c) { return c == 0; }));
   lib::XStatus y;
   REQUIRE(lib::xstatus_decode(b, sizeof b, rec, y));
   CHECK(y == x);
@@ -157,21 +170,36 @@ TEST_CASE("xstatus: stale, foreign, short or later-version files", "[status]") {
   CHECK(!lib::xstatus_decode(b, lib::kXStatusSize, rec, y));
   b[18] = 's';
   // A later version with more fields: the known ones still read.
-  b[21] = 2;
-  b[23] = 40;
+  b[21] = 3;
+  b[22] = 0x01;
+  b[23] = 0x40;
   CHECK(lib::xstatus_decode(b, sizeof b, rec, y));
   CHECK(y.state == lib::XState::kFailed);
+  // Version 1 (32 bytes of fields, written only with setting files).
+  x.restarts = 7;
+  lib::xstatus_encode(rec, x, b);
+  b[21] = 1;
+  b[22] = 0;
+  b[23] = 32;
+  REQUIRE(lib::xstatus_decode(b, 56, rec, y));
+  CHECK(y.state == lib::XState::kFailed);
+  CHECK(y.features == lib::kXFeatureSettings);
+  CHECK(y.restarts == 0);
   b[21] = 0;
   CHECK(!lib::xstatus_decode(b, sizeof b, rec, y));
 }
 
 TEST_CASE("xstatus clauses for svstat", "[status]") {
-  auto say = [](const lib::XStatus& x, lib::Tai64n now) {
+  auto say = [](const lib::XStatus& x, lib::Tai64n now, bool up = false) {
     char buf[96];
-    return std::string(buf, lib::xstatus_describe(x, now, buf, sizeof buf));
+    return std::string(buf, lib::xstatus_describe(x, up, now, buf, sizeof buf));
   };
   lib::XStatus x;
   lib::Tai64n now{lib::kTaiOffset + 100, 500000000};
+  x.state = lib::XState::kFailed;
+  CHECK(say(x, now) == "");  // no features: 0.76's line
+  x.features = lib::kXFeatureSettings;
+  x.state = lib::XState::kDown;
   CHECK(say(x, now) == "");
   x.state = lib::XState::kUp;
   CHECK(say(x, now) == "");
@@ -190,6 +218,20 @@ TEST_CASE("xstatus clauses for svstat", "[status]") {
   CHECK(say(x, now) == ", backoff 9 seconds");  // rounded up
   x.backoff_until = {lib::kTaiOffset + 99, 0};
   CHECK(say(x, now) == ", backoff 0 seconds");
+  // Readiness and health clauses, only for services with them.
+  x.state = lib::XState::kUp;
+  x.ready_when = {lib::kTaiOffset + 90, 0};
+  CHECK(say(x, now, true) == "");
+  x.check_failures = 2;
+  CHECK(say(x, now, true) == "");
+  x.features |= lib::kXFeatureReadiness;
+  CHECK(say(x, now, true) == ", ready 10 seconds");
+  CHECK(say(x, now, false) == "");  // down: neither ready nor not
+  x.features |= lib::kXFeatureCheck;
+  CHECK(say(x, now, true) == ", ready 10 seconds, unhealthy (2 failed checks)");
+  x.check_failures = 1;
+  x.ready_when = {};
+  CHECK(say(x, now, true) == ", not ready, unhealthy (1 failed check)");
 }
 
 TEST_CASE("signal names: with or without SIG, either case, or a number", "[status]") {

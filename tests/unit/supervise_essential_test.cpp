@@ -28,6 +28,10 @@ struct Fx final : supervise::Effects {
   int64_t now_ms() noexcept override { return now; }
   lib::Tai64n wall() noexcept override { return {}; }
   void essential_exited(int code) noexcept override { essential.push_back(code); }
+  bool open_notification(int) noexcept override { return true; }
+  void close_notification() noexcept override {}
+  pid_t spawn_check() noexcept override { return next_pid++; }
+  void check_timed_out() noexcept override {}
 };
 
 int exited(int code) { return (code & 0xff) << 8; }

@@ -75,17 +75,34 @@ struct FakeEffects final : supervise::Effects {
     published_at_release = published.size();
   }
   void signal(pid_t pid, int sig) noexcept override { signals.emplace_back(pid, sig); }
-  std::vector<lib::XStatus> xpublished;  // one per publish; state 0xff: none
+  std::vector<lib::XStatus> xpublished;  // one per publish
   bool publish(const unsigned char rec[lib::kStatusSize], const unsigned char* x) noexcept override {
     if (publish_fails) return false;
     published.push_back(lib::status_decode(rec));
     lib::XStatus xs;
-    xs.state = static_cast<lib::XState>(0xff);
-    if (x) REQUIRE(lib::xstatus_decode(x, lib::kXStatusSize, rec, xs));
+    REQUIRE(x);
+    REQUIRE(lib::xstatus_decode(x, lib::kXStatusSize, rec, xs));
     xpublished.push_back(xs);
     return true;
   }
   void fork_failed(int) noexcept override { ++fork_warnings; }
+  // notification-fd: the descriptor of each pipe opened; closes counted.
+  std::vector<int> notif_opened;
+  int notif_closes = 0;
+  bool notif_fails = false;
+  bool open_notification(int fd) noexcept override {
+    if (notif_fails) return false;
+    notif_opened.push_back(fd);
+    return true;
+  }
+  void close_notification() noexcept override { ++notif_closes; }
+  std::vector<pid_t> checks;  // pids of the checks started
+  int check_timeouts = 0;
+  pid_t spawn_check() noexcept override {
+    checks.push_back(next_pid);
+    return next_pid++;
+  }
+  void check_timed_out() noexcept override { ++check_timeouts; }
   int64_t now_ms() noexcept override { return now; }
   lib::Tai64n wall() noexcept override { return {lib::kTaiOffset + uint64_t(now / 1000), 0}; }
 };
@@ -398,9 +415,13 @@ supervise::Settings any() {
 
 }  // namespace
 
-TEST_CASE("without setting files no xstatus is published and nothing changes", "[supervise]") {
+TEST_CASE("without setting files the xstatus has no features and nothing changes", "[supervise]") {
   Running r{supervise::Settings()};
-  for (auto& x : r.fx.xpublished) CHECK(x.state == static_cast<lib::XState>(0xff));
+  REQUIRE(r.fx.xpublished.size() == r.fx.published.size());
+  for (auto& x : r.fx.xpublished) CHECK(x.features == 0);
+  CHECK(r.fx.xpublished.back().state == lib::XState::kUp);
+  CHECK(r.m.ready());  // no readiness protocol: up is ready
+  CHECK(r.fx.xpublished.back().ready_when.sec != 0);
   r.m.handle(Event::kCmdDown);
   CHECK(r.fx.signals == (std::vector<std::pair<pid_t, int>>{{100, SIGTERM}, {100, SIGCONT}}));
   CHECK(r.m.timeout_ms() == -1);  // no KILL timer
@@ -821,4 +842,172 @@ TEST_CASE("setting files parse as documented", "[supervise]") {
   CHECK(!supervise::parse_no_restart("0 256", s));
   CHECK(!supervise::parse_no_restart("0 NOPE", s));
   CHECK(s.no_restart_code(0));  // unchanged by a malformed list
+}
+
+TEST_CASE("restarts: every start of ./run after the first, in the xstatus", "[supervise]") {
+  Running r{supervise::Settings()};
+  CHECK(r.fx.xpublished.back().restarts == 0);
+  r.fx.now += 5000;
+  r.m.handle(Event::kChildExited, exited(0));
+  CHECK(r.fx.xpublished.back().restarts == 1);
+  r.m.handle(Event::kCmdDown);
+  r.fx.now += 5000;
+  r.m.handle(Event::kChildExited, killed(SIGTERM));
+  r.m.handle(Event::kCmdUp);
+  CHECK(r.fx.xpublished.back().restarts == 2);
+  CHECK(r.fx.xpublished.back().features == 0);
+}
+
+TEST_CASE("notification-fd: not ready until the newline, then stamped; down is not ready",
+          "[supervise]") {
+  auto s = any();
+  s.notification_fd = 5;
+  Running r{s};
+  REQUIRE(r.fx.notif_opened == std::vector<int>{5});
+  CHECK(!r.m.ready());
+  auto& x = r.fx.xpublished.back();
+  CHECK(x.features == (lib::kXFeatureSettings | lib::kXFeatureReadiness));
+  CHECK(x.ready_when.sec == 0);
+  CHECK(r.m.timeout_ms() == -1);  // no timeout-ready: nothing wakes
+  r.fx.now += 1500;
+  r.m.handle(Event::kReady);
+  CHECK(r.m.ready());
+  CHECK(r.fx.notif_closes == 1);  // read no further, as s6
+  CHECK(r.fx.xpublished.back().ready_when.sec == lib::kTaiOffset + 11);
+  size_t n = r.fx.published.size();
+  r.m.handle(Event::kReady);  // a second newline changes nothing
+  CHECK(r.fx.published.size() == n);
+  r.fx.now += 5000;
+  r.m.handle(Event::kChildExited, exited(0));
+  CHECK(r.fx.xpublished.back().ready_when.sec == 0);
+  CHECK(r.fx.notif_opened.size() == 2);  // a new pipe for the new ./run
+  CHECK(!r.m.ready());
+  // A pipe that cannot be made: ./run starts without it, ready when up.
+  Running f{s, false};
+  f.fx.notif_fails = true;
+  f.m.handle(Event::kCmdUp);
+  CHECK(f.m.state() == State::kUp);
+  CHECK(f.m.ready());
+}
+
+TEST_CASE("timeout-ready: a ./run not ready in time is stopped, counted, backed off", "[supervise]") {
+  auto s = any();
+  s.notification_fd = 3;
+  s.timeout_ready = 2000;
+  s.timeout_kill = 500;
+  s.restart_delay_max = 8000;
+  s.no_restart_signals = uint64_t(1) << (SIGTERM - 1);  // not for supervise's own stop
+  Running r{s};
+  CHECK(r.m.timeout_ms() == 2000);
+  advance(r.fx, r.m, 2000);
+  CHECK(r.fx.signals == (std::vector<std::pair<pid_t, int>>{{100, SIGTERM}, {100, SIGCONT}}));
+  CHECK(r.fx.xpublished.back().flags == lib::kXStatusStopping);
+  advance(r.fx, r.m, 500);  // timeout-kill applies
+  CHECK(r.fx.signals.back() == std::make_pair(pid_t(100), SIGKILL));
+  r.m.handle(Event::kChildExited, killed(SIGKILL));
+  CHECK(r.m.state() == State::kBackoff);  // a failed start: the service's death
+  CHECK(r.fx.xpublished.back().deaths == 1);
+  advance(r.fx, r.m, 1000);
+  CHECK(r.fx.spawns == 2);
+  // Ready in time: the timer goes.
+  r.fx.now += 100;
+  r.m.handle(Event::kReady);
+  CHECK(r.m.timeout_ms() == -1);
+  // A service ready without a protocol never arms it.
+  auto t = any();
+  t.timeout_ready = 2000;
+  Running p{t};
+  CHECK(p.m.ready());
+  CHECK(p.m.timeout_ms() == -1);
+}
+
+TEST_CASE("check: first success marks ready; N failures in a row restart ./run", "[supervise]") {
+  auto s = any();
+  s.check = true;
+  s.check_interval = 10000;
+  s.check_timeout = 3000;
+  s.check_failures = 2;
+  Running r{s};
+  CHECK(!r.m.ready());
+  CHECK(r.fx.xpublished.back().features ==
+        (lib::kXFeatureSettings | lib::kXFeatureReadiness | lib::kXFeatureCheck));
+  CHECK(r.m.timeout_ms() == 1000);  // before ready: every second at most
+  advance(r.fx, r.m, 1000);
+  REQUIRE(r.fx.checks.size() == 1);
+  r.m.handle(Event::kCheckExited, exited(1));  // before ready: does not count
+  CHECK(r.fx.xpublished.back().check_failures == 0);
+  CHECK(r.m.timeout_ms() == 1000);
+  advance(r.fx, r.m, 1000);
+  REQUIRE(r.fx.checks.size() == 2);
+  r.m.handle(Event::kCheckExited, exited(0));
+  CHECK(r.m.ready());
+  CHECK(r.m.timeout_ms() == 10000);
+  advance(r.fx, r.m, 10000);
+  r.m.handle(Event::kCheckExited, exited(1));
+  CHECK(r.fx.xpublished.back().check_failures == 1);
+  CHECK(r.fx.signals.empty());
+  advance(r.fx, r.m, 10000);
+  r.m.handle(Event::kCheckExited, exited(0));  // a success resets the count
+  CHECK(r.fx.xpublished.back().check_failures == 0);
+  advance(r.fx, r.m, 10000);
+  r.m.handle(Event::kCheckExited, exited(1));
+  advance(r.fx, r.m, 10000);
+  r.m.handle(Event::kCheckExited, exited(2));
+  CHECK(r.fx.xpublished.back().check_failures == 2);
+  CHECK(r.fx.signals == (std::vector<std::pair<pid_t, int>>{{100, SIGTERM}, {100, SIGCONT}}));
+  CHECK(r.m.timeout_ms() == -1);  // no check while stopping
+  r.m.handle(Event::kChildExited, killed(SIGTERM));
+  CHECK(r.m.state() == State::kUp);  // long up: restarted at once
+  CHECK(r.fx.spawns == 2);
+  CHECK(r.fx.xpublished.back().check_failures == 0);
+  CHECK(r.fx.xpublished.back().restarts == 1);
+}
+
+TEST_CASE("check: a hung check is killed (its group) and fails", "[supervise]") {
+  auto s = any();
+  s.check = true;
+  s.check_interval = 2000;
+  s.check_timeout = 300;
+  Running r{s};
+  advance(r.fx, r.m, 1000);
+  r.m.handle(Event::kCheckExited, exited(0));
+  advance(r.fx, r.m, 2000);
+  REQUIRE(r.fx.checks.size() == 2);
+  pid_t c = r.fx.checks.back();
+  CHECK(r.m.timeout_ms() == 300);
+  advance(r.fx, r.m, 300);
+  CHECK(r.fx.check_timeouts == 1);
+  CHECK(r.fx.group_signals.back() == std::make_pair(c, SIGKILL));
+  r.m.handle(Event::kCheckExited, killed(SIGKILL));
+  CHECK(r.fx.xpublished.back().check_failures == 1);
+  CHECK(r.m.timeout_ms() == 2000);
+}
+
+TEST_CASE("check: never while paused, stopping, down or finishing", "[supervise]") {
+  auto s = any();
+  s.check = true;
+  s.finish = true;
+  s.check_interval = 2000;
+  Running r{s};
+  r.m.handle(Event::kCmdPause);
+  CHECK(r.m.timeout_ms() == -1);
+  advance(r.fx, r.m, 5000);
+  CHECK(r.fx.checks.empty());
+  r.m.handle(Event::kCmdContinue);
+  CHECK(r.m.timeout_ms() == 1000);
+  advance(r.fx, r.m, 1000);
+  REQUIRE(r.fx.checks.size() == 1);
+  // ./run exits while the check runs: the check's group is killed, its
+  // result ignored, and nothing is armed during finish.
+  r.m.handle(Event::kChildExited, exited(0));
+  CHECK(r.fx.group_signals.back() == std::make_pair(r.fx.checks.back(), SIGKILL));
+  CHECK(r.m.state() == State::kFinishing);
+  r.m.handle(Event::kCheckExited, exited(1));
+  CHECK(r.fx.xpublished.back().check_failures == 0);
+  r.m.handle(Event::kCmdDown);
+  r.m.handle(Event::kFinishExited, exited(0));
+  CHECK(r.m.state() == State::kDown);
+  CHECK(r.m.timeout_ms() == -1);
+  advance(r.fx, r.m, 60000);
+  CHECK(r.fx.checks.size() == 1);
 }
