@@ -39,7 +39,7 @@ link_mode = $(if $(filter $(1),$(NSS_PROGRAMS)),$(NSS_LINK),$(STATIC))
 # Every program is <folder>/<name>.cpp (C++) or <folder>/<name>.sh (script).
 # Other .cpp files in a program's folder are linked into each program there.
 ALL_PROGRAMS := \
-  svscan/svscan svscan/svscanboot supervise/supervise svc/svc svstat/svstat \
+  svscan/svscan svscan/svscanboot supervise/supervise svc/svc svstat/svstat svwait/svwait \
   svok/svok multilog/multilog tai64n/tai64n tai64n/tai64nlocal \
   setuidgid/setuidgid setuidgid/envuidgid envdir/envdir softlimit/softlimit \
   readproctitle/readproctitle setlock/setlock pgrphack/pgrphack fghack/fghack

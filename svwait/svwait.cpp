@@ -1,0 +1,203 @@
+// svwait [-u | -U | -d | -D | -r | -R] [-t ms] [-a | -o] dir ...
+//
+// Waits until the services in the dirs are (-a, the default: all of them;
+// -o: one of them) in the wanted state, as s6-svwait does:
+//   -u  up (the default): ./run runs
+//   -U  up and ready: ready by its readiness protocol (notification-fd,
+//       a first successful ./check), or up when it has none, or when its
+//       supervise is 0.76's (s6 instead never calls such a service ready)
+//   -d  down: ./run does not run
+//   -D  down and finished: down and ./finish not running
+//   -r  restarted: up with another ./run than when svwait started (or up
+//       after being down)
+//   -R  restarted and ready
+// It reads supervise/status and supervise/xstatus (lib/snapshot.hpp) at
+// start and again on every change inotify reports in supervise/; it never
+// polls. With -t, it gives up after ms milliseconds (0: never, as s6).
+//
+// A service that went permanently down (give-up's failed, ./finish's 125,
+// no-restart) while svwait waits for it to come up (-u -U -r -R) cannot
+// get there: it counts as failed. svwait returns once every service (-a)
+// or one (-o) is there or failed.
+//
+// Exit codes: 0 the state was reached; 99 timed out; 1..98 the number of
+// services that failed as above (-a: any; -o: all of them); 100 usage;
+// 111 a system call failed, or a dir has no supervise running (also when
+// its supervise leaves during the wait).
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "lib/err.hpp"
+#include "lib/num.hpp"
+#include "lib/sgetopt.hpp"
+#include "lib/snapshot.hpp"
+
+namespace {
+
+constexpr int kTimedOut = 99;
+
+[[noreturn]] void usage() {
+  lib::die_usage("svwait [ -u | -U | -d | -D | -r | -R ] [ -t ms ] [ -a | -o ] dir ...");
+}
+
+enum class Reach { kNot, kThere, kFailed };
+
+struct Service {
+  const char* dir;
+  int fd = -1;  // the service directory
+  int wd = -1;  // inotify watch on its supervise/
+  uint32_t first_pid = 0;
+  lib::Tai64n first_when;
+  Reach reach = Reach::kNot;
+};
+
+char g_mode = 'u';
+
+bool gone_for_good(const lib::Snapshot& s) noexcept {
+  if (!s.extended || s.status.pid) return false;
+  return s.x.state == lib::XState::kFailed || s.x.state == lib::XState::kPermanentlyDown ||
+         s.x.state == lib::XState::kNotRestarted;
+}
+
+// Where the service is, from a fresh reading; kNot while our supervise is
+// between its two renames and the answer needs the extension.
+Reach evaluate(Service& sv) {
+  lib::Snapshot s;
+  if (lib::snapshot_read(sv.fd, s) != lib::SnapshotError::kNone)
+    lib::die_sys(lib::exitcode::temp, {"unable to read ", sv.dir, "/supervise/status"});
+  if (s.settling) return Reach::kNot;
+  bool up = s.status.pid != 0;
+  bool ready = up && (!s.extended || s.x.ready_when.sec != 0);
+  bool restarted = up && (s.status.pid != sv.first_pid || !(s.status.when == sv.first_when));
+  bool there = false;
+  switch (g_mode) {
+    case 'u': there = up; break;
+    case 'U': there = ready; break;
+    case 'd': there = !up; break;
+    case 'D': there = !up && !(s.extended && s.x.state == lib::XState::kFinishing); break;
+    case 'r': there = restarted; break;
+    case 'R': there = restarted && ready; break;
+  }
+  if (there) return Reach::kThere;
+  bool wants_up = g_mode == 'u' || g_mode == 'U' || g_mode == 'r' || g_mode == 'R';
+  if (wants_up && gone_for_good(s)) return Reach::kFailed;
+  return Reach::kNot;
+}
+
+// true when something holds supervise/ok open for reading.
+bool supervised(int dirfd) {
+  int fd = ::openat(dirfd, "supervise/ok", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd >= 0) {
+    ::close(fd);
+    return true;
+  }
+  return false;
+}
+
+int64_t now_ms() {
+  timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  lib::set_prog("svwait");
+  bool all = true;
+  int64_t timeout = -1;
+  lib::SGetOpt opts(argc, argv, "uUdDrRt:ao");
+  for (int c; (c = opts.next()) != lib::SGetOpt::kDone;) {
+    switch (c) {
+      case 'u': case 'U': case 'd': case 'D': case 'r': case 'R': g_mode = char(c); break;
+      case 'a': all = true; break;
+      case 'o': all = false; break;
+      case 't': {
+        uint64_t t;
+        if (!lib::parse_u64(opts.arg(), t) || t > 366ULL * 24 * 3600 * 1000) usage();
+        timeout = t ? int64_t(t) : -1;  // 0: no limit, as s6-svwait
+        break;
+      }
+      default: usage();
+    }
+  }
+  int64_t deadline = timeout >= 0 ? now_ms() + timeout : -1;
+  std::vector<Service> svs;
+  for (int i = opts.index(); i < argc; ++i) { Service sv; sv.dir = argv[i]; svs.push_back(sv); }
+  if (svs.empty()) return 0;  // as s6-svwait
+
+  int in = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (in == -1) lib::die_sys(lib::exitcode::temp, {"unable to create an inotify instance"});
+  for (Service& sv : svs) {
+    sv.fd = ::open(sv.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (sv.fd == -1) lib::die_sys(lib::exitcode::temp, {"unable to open ", sv.dir});
+    // Watched before the first reading, so no change falls between.
+    std::string sup = std::string(sv.dir) + "/supervise";
+    sv.wd = ::inotify_add_watch(in, sup.c_str(), IN_MOVED_TO | IN_CLOSE_NOWRITE | IN_DELETE_SELF);
+    if (sv.wd == -1) lib::die_sys(lib::exitcode::temp, {"unable to watch ", sup.c_str()});
+    if (!supervised(sv.fd)) lib::die(lib::exitcode::temp, {"unable to wait for ", sv.dir, ": supervise not running"});
+    lib::Snapshot s;
+    if (lib::snapshot_read(sv.fd, s) != lib::SnapshotError::kNone)
+      lib::die_sys(lib::exitcode::temp, {"unable to read ", sv.dir, "/supervise/status"});
+    // -r counts from the ./run running now; a down service's next start.
+    sv.first_pid = s.status.pid;
+    sv.first_when = s.status.when;
+  }
+
+  alignas(inotify_event) char buf[4096];
+  for (bool changed = true;;) {
+    if (changed) {
+      int there = 0, failed = 0;
+      for (Service& sv : svs) {
+        if (sv.reach == Reach::kNot) sv.reach = evaluate(sv);
+        if (sv.reach == Reach::kThere) ++there;
+        if (sv.reach == Reach::kFailed) ++failed;
+      }
+      int n = int(svs.size());
+      if (!all && there) return 0;
+      if (all && there == n) return 0;
+      if (there + failed == n) return failed > 98 ? 98 : failed;
+      changed = false;
+    }
+    int wait = -1;
+    if (deadline >= 0) {
+      int64_t left = deadline - now_ms();
+      if (left <= 0) return kTimedOut;
+      wait = left > 3600000 ? 3600000 : int(left);
+    }
+    pollfd p = {in, POLLIN, 0};
+    int r = ::poll(&p, 1, wait);
+    if (r == -1) {
+      if (errno == EINTR) continue;
+      lib::die_sys(lib::exitcode::temp, {"unable to poll"});
+    }
+    if (r == 0) continue;  // the deadline is checked above
+    for (;;) {
+      ssize_t len = ::read(in, buf, sizeof buf);
+      if (len <= 0) break;
+      for (char* q = buf; q < buf + len;) {
+        auto* ev = reinterpret_cast<inotify_event*>(q);
+        q += sizeof(inotify_event) + ev->len;
+        for (Service& sv : svs) {
+          if (ev->wd != sv.wd) continue;
+          if (ev->mask & (IN_DELETE_SELF | IN_IGNORED))
+            lib::die(lib::exitcode::temp, {"unable to wait for ", sv.dir, ": supervise/ removed"});
+          // supervise closing its supervise/ok (leaving): still one there?
+          if ((ev->mask & IN_CLOSE_NOWRITE) && ev->len && std::string_view(ev->name) == "ok" &&
+              !supervised(sv.fd)) {
+            if (evaluate(sv) == Reach::kThere) sv.reach = Reach::kThere;
+            else lib::die(lib::exitcode::temp, {"unable to wait for ", sv.dir, ": supervise not running"});
+          }
+          if (ev->mask & IN_MOVED_TO) changed = true;
+        }
+      }
+    }
+  }
+}
