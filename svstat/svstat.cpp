@@ -17,76 +17,74 @@
 // check. Without them (0.76's supervise, a directory without setting
 // files, a stale file) the line is 0.76's.
 //
-// Exit codes: 0, even when a directory could not be read; 111 when the
-// current directory cannot be opened or returned to.
+// svstat -l | -j | -p [-o file] dir ...: long, JSON, Prometheus text
+// (svstat/report.hpp; field names in svstat(8)). Only an exact first
+// argument is an option, since 0.76 takes every argument as a directory.
+// -o writes file.tmp, then renames it over file.
+//
+// Exit codes: 0, even when a directory could not be read; 100 for -o
+// without a file; 111 when the current directory cannot be opened or
+// returned to, or the -o file cannot be written.
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "lib/buffer.hpp"
 #include "lib/err.hpp"
 #include "lib/fd.hpp"
-#include "lib/status.hpp"
+#include "lib/snapshot.hpp"
+#include "svstat/report.hpp"
 
 namespace {
 
-// Appends the report for the current directory (already chdir'd into).
-void describe(lib::Writer& out) {
+void set_error(svstat::Report& r, std::string_view what, const char* why) {
+  size_t n = 0;
+  auto add = [&](std::string_view p) {
+    size_t k = p.size() < sizeof r.error - 1 - n ? p.size() : sizeof r.error - 1 - n;
+    std::memcpy(r.error + n, p.data(), k);
+    n += k;
+  };
+  add(what);
+  add(why);
+  r.error[n] = '\0';
+}
+
+// Fills r for the current directory (already chdir'd into), in 0.76's
+// order: the down file, a reader on supervise/ok, then the status.
+void describe(svstat::Report& r) {
   struct stat st;
-  bool normally_up = false;
   if (::stat("down", &st) == -1) {
-    if (errno != ENOENT) {
-      out.put("unable to stat down: ");
-      out.put(lib::error_str(errno));
-      return;
-    }
-    normally_up = true;
+    if (errno != ENOENT) return set_error(r, "unable to stat down: ", lib::error_str(errno));
+    r.normally_up = true;
   }
   // A FIFO with no reader refuses a nonblocking writer with ENXIO: that is
   // how "is a supervise running here?" is asked.
   int fd = ::open("supervise/ok", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd == -1) {
-    if (errno == ENXIO) {
-      out.put("supervise not running");
-      return;
-    }
-    out.put("unable to open supervise/ok: ");
-    out.put(lib::error_str(errno));
-    return;
+    if (errno == ENXIO) return set_error(r, "supervise not running", "");
+    return set_error(r, "unable to open supervise/ok: ", lib::error_str(errno));
   }
   ::close(fd);
-  fd = ::open("supervise/status", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd == -1) {
-    out.put("unable to open supervise/status: ");
-    out.put(lib::error_str(errno));
-    return;
+  r.supervised = true;
+  switch (lib::snapshot_read(AT_FDCWD, r.snap)) {
+    case lib::SnapshotError::kNone: r.ok = true; break;
+    case lib::SnapshotError::kOpen:
+      set_error(r, "unable to open supervise/status: ", lib::error_str(errno));
+      break;
+    case lib::SnapshotError::kRead:
+      set_error(r, "unable to read supervise/status: ", lib::error_str(errno));
+      break;
+    case lib::SnapshotError::kShort:
+      set_error(r, "unable to read supervise/status: ", "bad format");
+      break;
   }
-  unsigned char rec[lib::kStatusSize];
-  ssize_t r = lib::read_full(fd, reinterpret_cast<char*>(rec), sizeof rec);
-  int e = errno;
-  ::close(fd);
-  if (r < ssize_t(sizeof rec)) {
-    out.put("unable to read supervise/status: ");
-    out.put(r == -1 ? lib::error_str(e) : "bad format");
-    return;
-  }
-  lib::Tai64n now = lib::tai64n_now();
-  char line[192];
-  lib::Status st0 = lib::status_decode(rec);
-  size_t n = lib::status_describe(st0, normally_up, now.sec, line, sizeof line);
-  unsigned char xbuf[lib::kXStatusSize + 64];
-  lib::XStatus x;
-  fd = ::open("supervise/xstatus", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd >= 0) {
-    ssize_t xr = lib::read_full(fd, reinterpret_cast<char*>(xbuf), sizeof xbuf);
-    ::close(fd);
-    if (xr > 0 && lib::xstatus_decode(xbuf, size_t(xr), rec, x))
-      n += lib::xstatus_describe(x, st0.pid != 0, now, line + n, sizeof line - n);
-  }
-  out.put(std::string_view(line, n));
 }
 
 }  // namespace
@@ -94,25 +92,72 @@ void describe(lib::Writer& out) {
 int main(int argc, char** argv) {
   lib::set_prog("svstat");
   (void)argc;
-  char storage[1024];
-  lib::Writer out(1, storage, sizeof storage);
+  // Only an exact first argument is an option: 0.76 takes every argument
+  // as a directory.
+  char mode = 0;
+  const char* file = nullptr;
+  char** a = argv + 1;
+  if (*a && (!std::strcmp(*a, "-l") || !std::strcmp(*a, "-j") || !std::strcmp(*a, "-p"))) {
+    mode = (*a)[1];
+    ++a;
+    if (mode == 'p' && *a && !std::strcmp(*a, "-o")) {
+      if (!a[1]) lib::die_usage("svstat [ -l | -j | -p [ -o file ] ] dir ...");
+      file = a[1];
+      a += 2;
+    }
+  }
+  int outfd = 1;
+  std::string tmp;
+  if (file) {
+    tmp = std::string(file) + ".tmp";
+    outfd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (outfd == -1) lib::die_sys(lib::exitcode::temp, {"unable to create ", tmp.c_str()});
+  }
+  char storage[4096];
+  lib::Writer out(outfd, storage, sizeof storage);
   lib::Fd orig(::open(".", O_RDONLY | O_CLOEXEC));
   if (!orig.valid()) lib::die_sys(lib::exitcode::temp, {"unable to open current directory"});
-  for (char** a = argv + 1; *a; ++a) {
-    out.put(*a);
-    out.put(": ");
-    if (::chdir(*a) == -1) {
-      out.put("unable to chdir: ");
-      out.put(lib::error_str(errno));
-    } else {
-      describe(out);
+  std::vector<svstat::Report> all;
+  if (mode == 'j') out.put('[');
+  for (; *a; ++a) {
+    svstat::Report r;
+    r.dir = *a;
+    if (::chdir(*a) == -1)
+      set_error(r, "unable to chdir: ", lib::error_str(errno));
+    else
+      describe(r);
+    lib::Tai64n now = lib::tai64n_now();
+    switch (mode) {
+      case 0:
+        out.put(*a);
+        out.put(": ");
+        svstat::put_line(out, r, now);
+        out.put('\n');
+        break;
+      case 'l':
+        if (a != argv + 2) out.put('\n');
+        svstat::put_long(out, r, now);
+        break;
+      case 'j':
+        out.put(all.empty() && a == argv + 2 ? "\n  " : ",\n  ");
+        svstat::put_json(out, r, now);
+        break;
+      case 'p': all.push_back(r); break;
     }
-    out.put('\n');
     if (::fchdir(orig.get()) == -1) {
       out.flush();
       lib::die_sys(lib::exitcode::temp, {"unable to set directory"});
     }
   }
-  out.flush();
+  if (mode == 'j') out.put(a == argv + 2 ? "]\n" : "\n]\n");
+  if (mode == 'p') svstat::put_prom(out, all.data(), all.size(), lib::tai64n_now());
+  if (!out.flush()) lib::die_sys(lib::exitcode::temp, {"unable to write output"});
+  if (file) {
+    // node_exporter's textfile collector must never read half a file.
+    if (::fsync(outfd) == -1 || ::close(outfd) == -1)
+      lib::die_sys(lib::exitcode::temp, {"unable to write ", tmp.c_str()});
+    if (::rename(tmp.c_str(), file) == -1)
+      lib::die_sys(lib::exitcode::temp, {"unable to rename ", tmp.c_str(), " to ", file});
+  }
   return 0;
 }

@@ -61,4 +61,32 @@ ok_if "under the reference supervise both svstat agree ($b)" test "$a" = "$b"
 wait_until 5 gone "$sp"
 stop "$sp"
 
+# Readiness and checks: the reference svstat, svc and svok on a service
+# with notification-fd and a check, our svstat -j/-l and svwait on the
+# reference's 18-byte file.
+d=$(mktemp -d "$T/rd.XXXXXX")/s
+mksvc "$d" 'echo >&4; exec sleep 1000'
+echo 4 >"$d/notification-fd"
+printf '#!/bin/sh\nexit 0\n' >"$d/check"; chmod 755 "$d/check"
+echo 200 >"$d/check-interval"
+start_sup sp "$BIN/supervise" "$d"
+ok_if "readiness: reference svok sees our supervise" "$REF/svok" "$d"
+wait_until 10 eval '"$BIN/svstat" "$d" | grep -q ", ready"'
+ok_if "readiness: reference svstat prints 0.76's text" eval '"$REF/svstat" "$d" | grep -q "^$d: up (pid [0-9]*) [0-9]* seconds\$"'
+a=$("$REF/svstat" "$d"); b=$("$BIN/svstat" "$d")
+ok_if "ours is the reference's line plus the ready clause ($b)" eval 'case "$b" in "$a, ready "*" seconds") true;; *) false;; esac'
+p=$(sv_pid "$d")
+"$REF/svc" -t "$d"
+ok_if "readiness: reference svc -t restarts it" wait_until 10 sv_pid_is_not "$d" "$p"
+"$REF/svc" -d "$d"
+ok_if "readiness: reference svc -d stops it" wait_until 10 sv_down "$d"
+end_sup "$sp" "$d"
+start_sup sp "$REF/supervise" "$d"
+wait_until 10 sv_up "$d"
+ok_if "the reference supervise: our svstat -j reads its 18 bytes" eval '"$BIN/svstat" -j "$d" | python3 -m json.tool | grep -q "\"ready\": true"'
+ok_if "the reference supervise: svwait -U (up is ready)" "$BIN/svwait" -U -t 5000 "$d"
+"$REF/svc" -dx "$d"; "$REF/svc" -k "$d"
+wait_until 5 gone "$sp"
+stop "$sp"
+
 finish
