@@ -13,6 +13,8 @@
 //
 // Exit codes: 0 (also after warnings); 100 for an unknown option or
 // signal; 111 when the current directory cannot be opened or returned to.
+// With -E (ours, for scripts), 111 also when any dir could not be
+// controlled (after going on with the others).
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -45,12 +47,13 @@ int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);  // a vanished reader is reported as EPIPE
   // 0.76's eleven letters, r, and at most one byte per signal.
   unsigned char data[16 + 64];
+  bool strict = false, failed = false;
   size_t len = 0;
   auto add = [&](unsigned char b) {
     if (!std::memchr(data, b, len) && len < sizeof data) data[len++] = b;
   };
   // Options as daemontools' sgetopt reads them (0.76's svc uses it).
-  lib::SGetOpt opts(argc, argv, "udopchaitkxq12wrs:");
+  lib::SGetOpt opts(argc, argv, "udopchaitkxq12wrs:E");
   for (int c; (c = opts.next()) != lib::SGetOpt::kDone;) {
     int sig = 0;
     switch (c) {
@@ -59,6 +62,7 @@ int main(int argc, char** argv) {
       case '1': sig = SIGUSR1; break;
       case '2': sig = SIGUSR2; break;
       case 'w': sig = SIGWINCH; break;
+      case 'E': strict = true; break;
       case 's':
         sig = lib::signal_from_name(opts.arg());
         if (!sig) lib::die(lib::exitcode::perm, {"unknown signal: ", opts.arg()});
@@ -73,22 +77,26 @@ int main(int argc, char** argv) {
   for (; i < argc; ++i) {
     const char* dir = argv[i];
     if (::chdir(dir) == -1) {
+      failed = true;
       lib::warn_sys({"unable to chdir to ", dir});
     } else {
       int fd = ::open("supervise/control", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
       if (fd == -1) {
+        failed = true;
         if (errno == ENXIO)
           lib::warn({"unable to control ", dir, ": supervise not running"});
         else
           lib::warn_sys({"unable to control ", dir});
       } else {
         lib::set_nonblock(fd, false);
-        if (!lib::write_all(fd, std::string_view(reinterpret_cast<char*>(data), len)))
+        if (!lib::write_all(fd, std::string_view(reinterpret_cast<char*>(data), len))) {
+          failed = true;
           lib::warn_sys({"error writing commands to ", dir});
+        }
         ::close(fd);
       }
     }
     if (::fchdir(orig.get()) == -1) lib::die_sys(lib::exitcode::temp, {"unable to set directory"});
   }
-  return 0;
+  return strict && failed ? lib::exitcode::temp : 0;
 }

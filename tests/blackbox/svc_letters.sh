@@ -23,6 +23,14 @@ check_ours "-s by name, SIG name, number; each once, in order" 0 " 64 81 8a a2 7
 " "" sent -d -s HUP -sSIGUSR1 -s usr1 -s 34 -s 1 -x
 check_ours "-s KILL is k's signal but its own byte" 0 " 6b 89 
 " "" sent -k -s KILL
+check_ours "-E: sends nothing itself" 0 " 64 
+" "" sent -E -d
+nosup=$(mktemp -d "$T/nosup.XXXXXX"); mkdir "$nosup/supervise"; mkfifo "$nosup/supervise/control"
+check_ours "-E: 111 when a dir cannot be controlled, after going on" 111 "" "svc: warning: unable to chdir to $T/nonexist: file does not exist
+svc: warning: unable to control $nosup: supervise not running
+" svc -E -d "$T/nonexist" "$nosup"
+check "without -E: 0 as 0.76" 0 "" "svc: warning: unable to chdir to $T/nonexist: file does not exist
+" svc -d "$T/nonexist"
 check_ours "missing signal" 100 "" "svc: option requires an argument -- s
 $USAGE
 " svc -s
