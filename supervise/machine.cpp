@@ -112,7 +112,7 @@ void Machine::handle(Event e, int arg) noexcept {
       if (state_ == State::kUp && !ready()) became_ready();
       break;
     case Event::kReadyDue:
-      if (state_ == State::kUp && !ready() && !stopping_) health_failed();
+      if (state_ == State::kUp && !ready() && !stopping_) health_failed("not ready within timeout-ready");
       break;
     case Event::kCheckDue: {
       if (state_ != State::kUp || paused_ || stopping_ || check_pid_ || !settings_.check) break;
@@ -133,6 +133,9 @@ void Machine::handle(Event e, int arg) noexcept {
       disarm(kCheckKillTimer);
       if (state_ == State::kUp && !stopping_) check_exited(arg);
       break;
+    case Event::kWatchdogDue:
+      if (state_ == State::kUp && !stopping_) health_failed("no WATCHDOG=1 within timeout-watchdog");
+      break;
     case Event::kCheckKillDue:
       if (!check_pid_) break;
       fx_.check_timed_out();
@@ -152,9 +155,11 @@ void Machine::became_ready() noexcept {
 
 // Not ready in time, or too many failed checks: the stop sequence, and
 // the death that follows counts as the service's (child_exited).
-void Machine::health_failed() noexcept {
+void Machine::health_failed(const char* why) noexcept {
+  fx_.unhealthy(why);
   health_stop_ = true;
   disarm(kCheckTimer);
+  disarm(kWatchdogTimer);
   stop_child();
   announce();
 }
@@ -164,19 +169,52 @@ void Machine::check_exited(int wstat) noexcept {
   if (ok) {
     bool changed = x_.check_failures != 0;
     x_.check_failures = 0;
-    if (!ready() && settings_.notification_fd < 0)
+    if (!ready() && !settings_.says_ready())
       became_ready();  // s6-notifyoncheck: the first success means ready
     else if (changed)
       announce();
   } else if (ready()) {
     if (x_.check_failures < 0xffff) ++x_.check_failures;
     if (x_.check_failures >= settings_.check_failures) {
-      health_failed();
+      health_failed("check failed check-failures times in a row");
       return;
     }
     announce();
   }
   arm_check(fx_.now_ms());
+}
+
+void Machine::notified(const NotifyMsg& m) noexcept {
+  if (state_ != State::kUp) return;  // from a ./run that has gone
+  int64_t now = fx_.now_ms();
+  bool changed = false;
+  if (m.has_status) {
+    size_t n = m.status.size() < lib::kXStatusTextMax ? m.status.size() : lib::kXStatusTextMax;
+    for (size_t i = 0; i < n; ++i) x_.text[i] = m.status[i];
+    x_.text_len = uint16_t(n);
+    changed = true;
+  }
+  if (m.mainpid) notify_main_ = m.mainpid;
+  if (m.extend_usec >= 0) {
+    int64_t until = now + m.extend_usec / 1000;
+    if (!ready() && deadline_[kReadyTimer] >= 0 && deadline_[kReadyTimer] < until) arm(kReadyTimer, until);
+    if (stopping_ && deadline_[kKillTimer] >= 0 && deadline_[kKillTimer] < until) arm(kKillTimer, until);
+  }
+  if (m.watchdog && settings_.timeout_watchdog > 0 && !stopping_)
+    arm(kWatchdogTimer, now + settings_.timeout_watchdog);
+  if (m.watchdog_trigger && !stopping_) {
+    health_failed("WATCHDOG=trigger");
+    return;
+  }
+  if ((m.stopping || m.reloading) && ready()) {
+    x_.ready_when = {};
+    changed = true;
+  }
+  if (m.ready && !m.stopping && !m.reloading && !ready()) {
+    became_ready();  // announces
+    return;
+  }
+  if (changed) announce();
 }
 
 // The next check: check-interval after from; before ./run is ready, a
@@ -237,7 +275,10 @@ void Machine::child_exited(int wstat) noexcept {
   pid_changed();
   disarm(kKillTimer);
   disarm(kReadyTimer);
+  disarm(kWatchdogTimer);
   end_check();
+  if (settings_.notify) fx_.close_notify();
+  notify_main_ = 0;
   if (settings_.notification_fd >= 0 && !ready()) fx_.close_notification();
   x_.ready_when = {};
   bool stopped = stopping_;
@@ -370,7 +411,7 @@ bool Machine::give_up(int64_t now) noexcept {
 void Machine::fire_timers() noexcept {
   static constexpr Event kEvents[kTimerCount] = {
       Event::kStartDue, Event::kStatusDue,   Event::kKillDue,     Event::kFinishDue,
-      Event::kReadyDue, Event::kCheckDue, Event::kCheckKillDue};
+      Event::kReadyDue, Event::kCheckDue, Event::kCheckKillDue, Event::kWatchdogDue};
   int64_t now = fx_.now_ms();
   for (int t = 0; t < kTimerCount; ++t) {
     if (deadline_[t] < 0 || deadline_[t] > now) continue;
@@ -412,10 +453,15 @@ void Machine::do_start() noexcept {
   fx_.load(settings_);
   if (settings_.notification_fd >= 0 && !fx_.open_notification(settings_.notification_fd))
     settings_.notification_fd = -1;
+  if (settings_.notify && !fx_.open_notify(settings_.timeout_watchdog)) {
+    settings_.notify = false;
+    settings_.timeout_watchdog = 0;
+  }
   pid_t pid = fx_.spawn(settings_.setsid);
   if (pid < 0) {
     fx_.fork_failed(errno);
     if (settings_.notification_fd >= 0) fx_.close_notification();
+    if (settings_.notify) fx_.close_notify();
     state_ = State::kPending;
     arm(kStartTimer, fx_.now_ms() + kForkRetry);
     announce();  // the child that exited may not have been published yet
@@ -431,6 +477,9 @@ void Machine::do_start() noexcept {
   health_stop_ = false;
   pid_changed();
   x_.check_failures = 0;
+  x_.text_len = 0;  // STATUS= is the running ./run's
+  notify_main_ = 0;
+  if (settings_.timeout_watchdog > 0) arm(kWatchdogTimer, last_start_ + settings_.timeout_watchdog);
   // Without a readiness protocol, up is ready.
   x_.ready_when = settings_.readiness() ? lib::Tai64n{} : when_;
   if (settings_.readiness() && settings_.timeout_ready > 0)
@@ -472,7 +521,9 @@ void Machine::announce() noexcept {
   {
     x_.features = (settings_.any ? lib::kXFeatureSettings : 0) |
                   (settings_.readiness() ? lib::kXFeatureReadiness : 0) |
-                  (settings_.check ? lib::kXFeatureCheck : 0);
+                  (settings_.check ? lib::kXFeatureCheck : 0) |
+                  (settings_.notify ? lib::kXFeatureNotify : 0) |
+                  (settings_.timeout_watchdog > 0 ? lib::kXFeatureWatchdog : 0);
     x_.state = xstate(state_);
     x_.flags = stopping_ ? lib::kXStatusStopping : 0;
     x_.backoff_until = {};

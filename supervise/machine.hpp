@@ -34,6 +34,13 @@
 // do not count (timeout-ready is for that) and the check is retried every
 // second at most; after check-failures failures in a row ./run is stopped
 // as for timeout-ready.
+// notify (sd_notify): READY=1 makes ./run ready, STOPPING=1 and
+// RELOADING=1 make it not ready (until the next READY=1), STATUS= is kept
+// for svstat, MAINPID= names a process whose messages count as ./run's,
+// EXTEND_TIMEOUT_USEC= pushes back timeout-ready (before ready) or
+// timeout-kill (during a stop), WATCHDOG=1 restarts the timeout-watchdog
+// timer, whose expiry (or WATCHDOG=trigger) restarts ./run as for
+// timeout-ready. Who may send is checked by the caller (notified()).
 // Exit (svc -x) is a flag: supervise leaves once it is set and neither
 // ./run nor ./finish runs.
 //
@@ -48,6 +55,7 @@
 
 #include "lib/status.hpp"
 #include "lib/tai.hpp"
+#include "supervise/notify.hpp"
 #include "supervise/settings.hpp"
 
 namespace supervise {
@@ -74,11 +82,12 @@ enum class Event : uint8_t {
   kCheckDue,      // time for ./check
   kCheckExited,   // ./check was reaped (with its wait status)
   kCheckKillDue,  // check-timeout expired
+  kWatchdogDue,   // timeout-watchdog expired without WATCHDOG=1
 };
 
 enum Timer : uint8_t {
   kStartTimer, kStatusTimer, kKillTimer, kFinishTimer, kReadyTimer, kCheckTimer, kCheckKillTimer,
-  kTimerCount
+  kWatchdogTimer, kTimerCount
 };
 
 constexpr int64_t kStartInterval = 1000;  // ms between two starts of ./run
@@ -140,6 +149,13 @@ class Effects {
   // (errno set).
   virtual pid_t spawn_check() noexcept = 0;
   virtual void check_timed_out() noexcept = 0;  // warns
+  // Creates the NOTIFY_SOCKET the next spawn() names to ./run (with
+  // WATCHDOG_USEC when watchdog_ms > 0); false (after a warning) when it
+  // cannot, and ./run then starts without it.
+  virtual bool open_notify(int64_t watchdog_ms) noexcept = 0;
+  virtual void close_notify() noexcept = 0;
+  // Warns that ./run is being restarted for its health, and why.
+  virtual void unhealthy(const char* why) noexcept = 0;
   virtual int64_t now_ms() noexcept = 0;           // monotonic
   virtual lib::Tai64n wall() noexcept = 0;         // for the status stamp
   // An essential service's ./run ended on its own with code (its exit
@@ -177,6 +193,11 @@ class Machine {
   pid_t finish_child() const noexcept { return finish_pid_; }
   pid_t check_child() const noexcept { return check_pid_; }
   bool ready() const noexcept { return x_.ready_when.sec != 0; }
+  // The process besides ./run whose sd_notify messages count (MAINPID=).
+  pid_t notify_main() const noexcept { return notify_main_; }
+  // A message on NOTIFY_SOCKET from an accepted sender.
+  void notified(const NotifyMsg& m) noexcept;
+  const Settings& settings() const noexcept { return settings_; }
   bool paused() const noexcept { return paused_; }
 
  private:
@@ -193,7 +214,7 @@ class Machine {
   bool give_up(int64_t now) noexcept;
   void cmd_up(Want w) noexcept;
   void became_ready() noexcept;
-  void health_failed() noexcept;
+  void health_failed(const char* why) noexcept;
   void check_exited(int wstat) noexcept;
   void arm_check(int64_t from) noexcept;
   void end_check() noexcept;
@@ -217,6 +238,7 @@ class Machine {
   bool last_stopped_ = false;  // ./run's last exit followed svc -d or -r
   int64_t backoff_until_ = 0;
   pid_t check_pid_ = 0;
+  pid_t notify_main_ = 0;
   bool health_stop_ = false;   // the stop under way is for readiness or health
   bool health_death_ = false;  // ./run died of such a stop (until after_run)
   // Deaths counted for give-up: monotonic ms, a ring of the last ones.
@@ -224,7 +246,7 @@ class Machine {
   int deaths_next_ = 0;
   int deaths_held_ = 0;
   lib::XStatus x_;
-  int64_t deadline_[kTimerCount] = {-1, -1, -1, -1, -1, -1, -1};
+  int64_t deadline_[kTimerCount] = {-1, -1, -1, -1, -1, -1, -1, -1};
 };
 
 }  // namespace supervise

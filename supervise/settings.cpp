@@ -196,6 +196,22 @@ void read_settings(const char* dir, Settings& s) noexcept {
       malformed(dir, "check-timeout");
     }
   }
+  if (::lstat("notify", &st) == 0) {
+    s.any = true;
+    s.notify = true;
+  }
+  if (read_file(dir, "notify-access", t)) {
+    s.any = true;
+    std::string_view v = trim(t);
+    if (v == "all")
+      s.notify_all = true;
+    else if (v != "main")
+      malformed(dir, "notify-access");
+  }
+  if (read_file(dir, "timeout-watchdog", t)) {
+    s.any = true;
+    if (!parse_millis(t, s.timeout_watchdog)) malformed(dir, "timeout-watchdog");
+  }
   if (read_file(dir, "check-failures", t)) {
     s.any = true;
     uint64_t n;
@@ -203,6 +219,15 @@ void read_settings(const char* dir, Settings& s) noexcept {
       s.check_failures = int(n);
     else
       malformed(dir, "check-failures");
+  }
+  // After every file is read: these depend on others.
+  if (s.notify_all && !s.setsid) {
+    lib::warn({dir, "/notify-access: all needs setsid, using main"});
+    s.notify_all = false;
+  }
+  if (s.timeout_watchdog > 0 && !s.notify) {
+    lib::warn({dir, "/timeout-watchdog: needs notify, ignored"});
+    s.timeout_watchdog = 0;
   }
 }
 

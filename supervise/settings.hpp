@@ -33,6 +33,16 @@
 //                      killed after check-timeout ms (default 5000); after
 //                      check-failures (default 3) failures in a row,
 //                      ./run is restarted as for timeout-ready
+//   notify             present: ./run gets $NOTIFY_SOCKET, a datagram
+//                      socket for systemd's sd_notify protocol (READY=1,
+//                      STATUS=, STOPPING=1, RELOADING=1, MAINPID=,
+//                      WATCHDOG=1, EXTEND_TIMEOUT_USEC=)
+//   notify-access      "main" (default: only ./run's pid, or MAINPID's)
+//                      or "all" (any process of ./run's session; needs
+//                      setsid)
+//   timeout-watchdog   ms, with notify: ./run gets WATCHDOG_USEC and
+//                      WATCHDOG_PID and must send WATCHDOG=1 that often,
+//                      or it is restarted as for timeout-ready
 //
 // A malformed file gets a warning, "supervise: warning: DIR/FILE: malformed,
 // ignored", and its default applies. A finish without an execute bit gets
@@ -65,10 +75,16 @@ struct Settings {
   int64_t check_interval = 10000;
   int64_t check_timeout = 5000;
   int check_failures = 3;
+  bool notify = false;
+  bool notify_all = false;
+  int64_t timeout_watchdog = 0;  // 0: none
 
   // ./run tells when it is ready (or a check does); otherwise it counts
   // as ready as soon as it is up.
-  bool readiness() const noexcept { return notification_fd >= 0 || check; }
+  bool readiness() const noexcept { return notification_fd >= 0 || check || notify; }
+  // The protocol that says ready (notification-fd or notify), as opposed to
+  // a check, whose first success does only without one.
+  bool says_ready() const noexcept { return notification_fd >= 0 || notify; }
 
   bool no_restart_code(int code) const noexcept {
     return code >= 0 && code < 256 && (no_restart_codes[code >> 6] >> (code & 63)) & 1;

@@ -29,8 +29,11 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -105,6 +108,17 @@ class RealEffects final : public supervise::Effects {
         else if (::dup2(notif_[1], notif_fd_) == -1)
           lib::die_sys(lib::exitcode::temp, {"unable to set up notification-fd for ", g_dir, "/run"});
       }
+      // notify: the socket's name, and the watchdog's period and pid. The
+      // strings are ours (static), formatted before the fork but the pid.
+      if (notify_fd_ >= 0) {
+        ::putenv(notify_env_);
+        if (watchdog_env_[0]) {
+          ::putenv(watchdog_env_);
+          static char pid_env[32] = "WATCHDOG_PID=";
+          pid_env[13 + lib::format_u64(pid_env + 13, uint64_t(::getpid()))] = '\0';
+          ::putenv(pid_env);
+        }
+      }
       lib::reset_signals_for_exec();
       reset_reserved_signals();
       char run[] = "./run";
@@ -139,6 +153,46 @@ class RealEffects final : public supervise::Effects {
       }
   }
   int notification_fd() const noexcept { return notif_[0]; }
+  // An abstract datagram socket, named by the kernel (autobind), so it
+  // needs no path that a service under setuidgid could not reach; who
+  // sent each message is known from SCM_CREDENTIALS (SO_PASSCRED), which
+  // the kernel fills in and checks, so nobody can pass for ./run.
+  bool open_notify(int64_t watchdog_ms) noexcept override {
+    close_notify();
+    int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int on = 1;
+    sockaddr_un sa = {};
+    sa.sun_family = AF_UNIX;
+    socklen_t len = sizeof(sa_family_t);
+    if (fd == -1 || ::setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) == -1 ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&sa), len) == -1 ||
+        (len = sizeof sa, ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len)) == -1 ||
+        len <= sizeof(sa_family_t) + 1 || len - sizeof(sa_family_t) > 64) {
+      lib::warn_sys({"unable to create the NOTIFY_SOCKET for ", g_dir, ", starting without it"});
+      if (fd >= 0) ::close(fd);
+      return false;
+    }
+    // "@" stands for the leading NUL of an abstract name, as sd_notify reads it.
+    size_t n = len - sizeof(sa_family_t) - 1;
+    std::memcpy(notify_env_, "NOTIFY_SOCKET=@", 15);
+    std::memcpy(notify_env_ + 15, sa.sun_path + 1, n);
+    notify_env_[15 + n] = '\0';
+    watchdog_env_[0] = '\0';
+    if (watchdog_ms > 0) {
+      std::memcpy(watchdog_env_, "WATCHDOG_USEC=", 14);
+      watchdog_env_[14 + lib::format_u64(watchdog_env_ + 14, uint64_t(watchdog_ms) * 1000)] = '\0';
+    }
+    notify_fd_ = fd;
+    return true;
+  }
+  void close_notify() noexcept override {
+    if (notify_fd_ >= 0) ::close(notify_fd_);
+    notify_fd_ = -1;
+  }
+  int notify_fd() const noexcept { return notify_fd_; }
+  void unhealthy(const char* why) noexcept override {
+    lib::warn({g_dir, ": restarting ./run: ", why});
+  }
   pid_t spawn_check() noexcept override {
     sigset_t all, old;
     sigfillset(&all);
@@ -275,6 +329,9 @@ class RealEffects final : public supervise::Effects {
   bool written_ = false;                          // ... if they were
   int notif_[2] = {-1, -1};  // the notification-fd pipe while it is read
   int notif_fd_ = -1;        // its descriptor number in ./run
+  int notify_fd_ = -1;       // the NOTIFY_SOCKET while ./run runs
+  char notify_env_[96] = {};
+  char watchdog_env_[48] = {};
 };
 
 RealEffects g_fx;
@@ -342,6 +399,43 @@ void read_notification() {
   }
 }
 
+// Reads the datagrams waiting on the NOTIFY_SOCKET. A message counts when
+// the kernel says it came from ./run, from the process MAINPID= named, or
+// (notify-access all, with setsid) from any process of ./run's session;
+// anything else, from anyone else, is dropped.
+void read_notify() {
+  static char buf[4096];
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
+  for (;;) {
+    iovec iov = {buf, sizeof buf};
+    msghdr mh = {};
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = control;
+    mh.msg_controllen = sizeof control;
+    ssize_t r = ::recvmsg(g_fx.notify_fd(), &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return;  // EAGAIN: drained
+    }
+    if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
+      // Descriptors passed along (MSG_CTRUNC) were closed by the kernel.
+      continue;
+    }
+    const ucred* cred = nullptr;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+          c->cmsg_len == CMSG_LEN(sizeof(ucred)))
+        cred = reinterpret_cast<const ucred*>(CMSG_DATA(c));
+    if (!cred || cred->pid <= 0) continue;
+    pid_t main = g_machine.child();
+    bool ok = cred->pid == main || (g_machine.notify_main() && cred->pid == g_machine.notify_main());
+    if (!ok && g_machine.settings().notify_all && main > 0) ok = ::getsid(cred->pid) == main;
+    if (!ok) continue;
+    g_machine.notified(supervise::parse_notify(std::string_view(buf, size_t(r))));
+  }
+}
+
 // Descriptors inherited from whoever started supervise must not reach
 // ./run either: mark every one above 2 close-on-exec (they stay usable).
 void cloexec_inherited() {
@@ -395,10 +489,11 @@ int main(int argc, char** argv) {
       int c = left <= 0 ? 0 : int(left);
       if (timeout < 0 || c < timeout) timeout = c;
     }
-    pollfd p[3] = {{lib::SelfPipe::fd(), POLLIN, 0},
+    pollfd p[4] = {{lib::SelfPipe::fd(), POLLIN, 0},
                    {g_files.control_fd(), POLLIN, 0},
-                   {g_fx.notification_fd(), POLLIN, 0}};
-    if (::poll(p, 3, timeout) == -1 && errno != EINTR) {
+                   {g_fx.notification_fd(), POLLIN, 0},
+                   {g_fx.notify_fd(), POLLIN, 0}};
+    if (::poll(p, 4, timeout) == -1 && errno != EINTR) {
       // Only ENOMEM is plausible: wait a little rather than spin.
       lib::warn_sys({"unable to poll for ", g_dir});
       timespec ts = {1, 0};
@@ -408,6 +503,7 @@ int main(int argc, char** argv) {
     for (int sig; (sig = lib::SelfPipe::read_signal()) != 0;) g_files.noticed(g_fx.now_ms());
     // Before reaping: a ./run that said ready and then exited was ready.
     if (p[2].revents && g_fx.notification_fd() >= 0) read_notification();
+    if (p[3].revents && g_fx.notify_fd() >= 0) read_notify();
     reap();
     if (g_machine.finished()) leave();
     g_machine.fire_timers();

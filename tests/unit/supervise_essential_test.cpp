@@ -32,6 +32,9 @@ struct Fx final : supervise::Effects {
   void close_notification() noexcept override {}
   pid_t spawn_check() noexcept override { return next_pid++; }
   void check_timed_out() noexcept override {}
+  bool open_notify(int64_t) noexcept override { return true; }
+  void close_notify() noexcept override {}
+  void unhealthy(const char*) noexcept override {}
 };
 
 int exited(int code) { return (code & 0xff) << 8; }

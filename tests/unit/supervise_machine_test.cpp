@@ -103,6 +103,15 @@ struct FakeEffects final : supervise::Effects {
     return next_pid++;
   }
   void check_timed_out() noexcept override { ++check_timeouts; }
+  std::vector<int64_t> notify_opened;  // the watchdog ms of each socket
+  int notify_closes = 0;
+  bool open_notify(int64_t watchdog_ms) noexcept override {
+    notify_opened.push_back(watchdog_ms);
+    return true;
+  }
+  void close_notify() noexcept override { ++notify_closes; }
+  std::vector<std::string> unhealthy_why;
+  void unhealthy(const char* why) noexcept override { unhealthy_why.push_back(why); }
   int64_t now_ms() noexcept override { return now; }
   lib::Tai64n wall() noexcept override { return {lib::kTaiOffset + uint64_t(now / 1000), 0}; }
 };
@@ -1010,4 +1019,112 @@ TEST_CASE("check: never while paused, stopping, down or finishing", "[supervise]
   CHECK(r.m.timeout_ms() == -1);
   advance(r.fx, r.m, 60000);
   CHECK(r.fx.checks.size() == 1);
+}
+
+TEST_CASE("sd_notify parsing: keys, repeats, unknown and malformed lines", "[supervise]") {
+  auto m = supervise::parse_notify("READY=1\nSTATUS=Accepting connections\nX=1\nnoequals\nMAINPID=42");
+  CHECK(m.ready);
+  CHECK(m.has_status);
+  CHECK(m.status == "Accepting connections");
+  CHECK(m.mainpid == 42);
+  CHECK(!m.stopping);
+  CHECK(m.extend_usec == -1);
+  m = supervise::parse_notify("READY=0\nSTOPPING=1\nRELOADING=1\nWATCHDOG=1\nEXTEND_TIMEOUT_USEC=5000000\n");
+  CHECK(!m.ready);
+  CHECK(m.stopping);
+  CHECK(m.reloading);
+  CHECK(m.watchdog);
+  CHECK(!m.watchdog_trigger);
+  CHECK(m.extend_usec == 5000000);
+  m = supervise::parse_notify("WATCHDOG=trigger\nMAINPID=x\nSTATUS=a\nSTATUS=b");
+  CHECK(m.watchdog_trigger);
+  CHECK(m.mainpid == 0);
+  CHECK(m.status == "b");
+  CHECK(!supervise::parse_notify("").ready);
+}
+
+TEST_CASE("notify: READY=1, STATUS=, RELOADING and STOPPING, MAINPID, EXTEND_TIMEOUT_USEC",
+          "[supervise]") {
+  auto s = any();
+  s.notify = true;
+  s.timeout_ready = 3000;
+  Running r{s};
+  REQUIRE(r.fx.notify_opened == std::vector<int64_t>{0});
+  CHECK(!r.m.ready());
+  CHECK(r.fx.xpublished.back().features ==
+        (lib::kXFeatureSettings | lib::kXFeatureReadiness | lib::kXFeatureNotify));
+  supervise::NotifyMsg m;
+  m.has_status = true;
+  m.status = "starting";
+  m.extend_usec = 5000000;  // ready may take 5 s more
+  r.m.notified(m);
+  CHECK(std::string(r.fx.xpublished.back().text, r.fx.xpublished.back().text_len) == "starting");
+  CHECK(r.m.timeout_ms() == 5000);
+  r.fx.now += 4000;
+  m = {};
+  m.ready = true;
+  m.has_status = true;
+  m.status = "serving";
+  size_t pubs = r.fx.published.size();
+  r.m.notified(m);
+  CHECK(r.fx.published.size() == pubs + 1);  // one change, one publish
+  CHECK(r.m.ready());
+  CHECK(r.m.timeout_ms() == -1);
+  m = {};
+  m.reloading = true;
+  r.m.notified(m);
+  CHECK(!r.m.ready());
+  m = {};
+  m.ready = true;
+  r.m.notified(m);
+  CHECK(r.m.ready());
+  m = {};
+  m.mainpid = 4242;
+  r.m.notified(m);
+  CHECK(r.m.notify_main() == 4242);
+  // STATUS= is truncated to what the extension holds.
+  std::string big(1000, 'x');
+  m = {};
+  m.has_status = true;
+  m.status = big;
+  r.m.notified(m);
+  CHECK(r.fx.xpublished.back().text_len == lib::kXStatusTextMax);
+  // ./run exits: the socket goes, MAINPID is forgotten, a message from the
+  // old run changes nothing.
+  r.fx.now += 5000;
+  r.m.handle(Event::kChildExited, exited(0));
+  CHECK(r.fx.notify_closes == 1);
+  CHECK(r.m.notify_main() == 0);
+  CHECK(r.fx.notify_opened.size() == 2);  // restarted at once, a new socket
+  CHECK(r.fx.xpublished.back().text_len == 0);
+  CHECK(!r.m.ready());
+}
+
+TEST_CASE("watchdog: WATCHDOG=1 keeps ./run, silence restarts it", "[supervise]") {
+  auto s = any();
+  s.notify = true;
+  s.timeout_watchdog = 2000;
+  Running r{s};
+  REQUIRE(r.fx.notify_opened == std::vector<int64_t>{2000});
+  CHECK(r.fx.xpublished.back().features & lib::kXFeatureWatchdog);
+  supervise::NotifyMsg m;
+  m.ready = true;
+  m.watchdog = true;
+  for (int i = 0; i < 5; ++i) {
+    advance(r.fx, r.m, 1500);
+    r.m.notified(m);
+  }
+  CHECK(r.fx.signals.empty());
+  advance(r.fx, r.m, 2000);
+  CHECK(r.fx.signals == (std::vector<std::pair<pid_t, int>>{{100, SIGTERM}, {100, SIGCONT}}));
+  REQUIRE(r.fx.unhealthy_why.size() == 1);
+  CHECK(r.fx.unhealthy_why[0] == std::string("no WATCHDOG=1 within timeout-watchdog"));
+  r.m.handle(Event::kChildExited, killed(SIGTERM));
+  CHECK(r.fx.spawns == 2);  // up long enough: at once
+  CHECK(r.m.timeout_ms() == 2000);  // the new ./run's watchdog
+  // WATCHDOG=trigger: at once.
+  m = {};
+  m.watchdog_trigger = true;
+  r.m.notified(m);
+  CHECK(r.fx.unhealthy_why.size() == 2);
 }
