@@ -41,10 +41,12 @@ ok_if "... svwait -U returns" "$BIN/svwait" -U -t 2000 "$d"
 end_sup "$sp" "$d"
 
 # A child of ./run is not the main process: ignored by default; accepted
-# with notify-access all and setsid (same session).
+# with notify-access all and setsid (same session). The child stays alive
+# a while after sending: its session is looked up when supervise reads
+# the message (service-dir(5)).
 for access in main all; do
   d=$(mktemp -d "$T/a.XXXXXX")/s
-  mksvc "$d" "$SDN READY=1; exec sleep 1000"
+  mksvc "$d" "$SDN READY=1 -- sleep 5 & exec sleep 1000"
   : >"$d/notify"
   if [ $access = all ]; then echo all >"$d/notify-access"; : >"$d/setsid"; fi
   start_sup sp "$BIN/supervise" "$d"
