@@ -65,11 +65,14 @@ void Machine::handle(Event e, int arg) noexcept {
     case Event::kCmdPause:
       paused_ = true;
       disarm(kCheckTimer);  // no check while paused
+      disarm(kWatchdogTimer);  // nor a WATCHDOG=1 to expect
       announce();
       kill_child(SIGSTOP);
       break;
     case Event::kCmdContinue:
       if (paused_ && state_ == State::kUp && settings_.check && !stopping_) arm_check(fx_.now_ms());
+      if (paused_ && state_ == State::kUp && settings_.timeout_watchdog > 0 && !stopping_)
+        arm(kWatchdogTimer, fx_.now_ms() + settings_.timeout_watchdog);
       paused_ = false;
       announce();
       kill_child(SIGCONT);

@@ -1122,6 +1122,13 @@ TEST_CASE("watchdog: WATCHDOG=1 keeps ./run, silence restarts it", "[supervise]"
   r.m.handle(Event::kChildExited, killed(SIGTERM));
   CHECK(r.fx.spawns == 2);  // up long enough: at once
   CHECK(r.m.timeout_ms() == 2000);  // the new ./run's watchdog
+  // Paused (svc -p), it cannot send: no watchdog until continued.
+  r.m.handle(Event::kCmdPause);
+  CHECK(r.m.timeout_ms() == -1);
+  advance(r.fx, r.m, 10000);
+  CHECK(r.fx.unhealthy_why.size() == 1);
+  r.m.handle(Event::kCmdContinue);
+  CHECK(r.m.timeout_ms() == 2000);
   // WATCHDOG=trigger: at once.
   m = {};
   m.watchdog_trigger = true;
