@@ -48,7 +48,8 @@ dangling() {
   wait "$sp"
   echo "exit $?"
   sed "s|$d|D|g" "$d/err"
-  (cd "$d" && find run link -printf '%p %M\n' 2>/dev/null | sort)
+  # xstatus is ours alone: the documented extension (service-dir(5)).
+  (cd "$d" && find run link -printf '%p %M\n' 2>/dev/null | grep -v '/xstatus ' | sort)
 }
 SV_IN_RUN="run drwxr-xr-x
 run/s drwx------

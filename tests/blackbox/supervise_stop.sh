@@ -49,7 +49,10 @@ fi
 wait_until 10 sv_up "$d"
 rm "$d/timeout-kill"
 "$BIN/svc" -t "$d"; sleep 0.3  # restart so the file is read again
-"$BIN/svc" -k "$d"; wait_until 10 sv_up "$d"
+p=$(sv_pid "$d")
+# The new ./run, not the old one still shown: a -d between the two would
+# find no ./run to stop.
+"$BIN/svc" -k "$d"; wait_until 10 sv_pid_is_not "$d" "$p"
 "$BIN/svc" -d "$d"; sleep 1
 ok_if "without timeout-kill: still up after a second, as 0.76" sv_up "$d"
 "$BIN/svc" -k "$d"; wait_until 5 sv_down "$d"
