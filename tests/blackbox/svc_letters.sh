@@ -48,7 +48,8 @@ mksvc "$d" 'for s in QUIT USR1 USR2 WINCH ALRM PIPE; do trap "echo $s >>log" $s;
 echo start >>starts
 while :; do sleep 0.05; done'
 start_sup sp "$BIN/supervise" "$d"
-wait_until 10 sv_up "$d"
+# Up in the status is before ./run has set its traps: "start" is after.
+wait_until 10 eval 'sv_up "$d" && file_has "$d/starts" start'
 "$BIN/svc" -q12w -s ALRM -s 13 "$d"
 ok_if "q 1 2 w and -s reach ./run" wait_until 5 eval '[ "$(sort "$d/log" | tr "\n" " ")" = "ALRM PIPE QUIT USR1 USR2 WINCH " ]'
 p=$(sv_pid "$d")
@@ -56,7 +57,7 @@ sleep 1  # past the one-start-a-second limit
 "$BIN/svc" -r "$d"
 ok_if "-r restarts: a new pid" wait_until 5 sv_pid_is_not "$d" "$p"
 ok_if "-r leaves want up" test "$(sv_want "$d")" = 75
-ok_if "two starts" test "$(wc -l <"$d/starts")" = 2
+ok_if "two starts" wait_until 5 eval '[ "$(wc -l <"$d/starts")" = 2 ]'
 "$BIN/svc" -d "$d"; wait_until 5 sv_down "$d"
 "$BIN/svc" -r "$d"; sleep 0.5
 ok_if "-r on a down service does nothing" sv_down "$d"
@@ -66,9 +67,10 @@ end_sup "$sp" "$d"
 if [ "$HAVE_REF" = 1 ]; then
   d=$(mktemp -d "$T/ref.XXXXXX")/s
   mksvc "$d" 'for s in QUIT USR1 USR2 WINCH HUP; do trap "echo $s >>log" $s; done
+echo start >>starts
 while :; do sleep 0.05; done'
   start_sup sp "$REF/supervise" "$d"
-  wait_until 10 sv_up "$d"
+  wait_until 10 eval 'sv_up "$d" && file_has "$d/starts" start'
   p=$(sv_pid "$d")
   "$BIN/svc" -q12wr -s HUP "$d"
   "$BIN/svc" -h "$d"  # a known letter after them, to know they were read
