@@ -77,6 +77,15 @@ void reset_reserved_signals() noexcept {
   for (int sig = 32; sig < SIGRTMIN; ++sig) ::syscall(SYS_rt_sigaction, sig, &ksa, nullptr, sizeof ksa.mask);
 }
 
+// In a child of supervise: signals as a fresh program expects them, then
+// argv[0] ("./run", "./finish", "./check"); exits 111 if that fails.
+[[noreturn]] void exec_in_child(char* const argv[]) noexcept {
+  lib::reset_signals_for_exec();
+  reset_reserved_signals();
+  ::execve(argv[0], argv, environ);
+  lib::die_sys(lib::exitcode::temp, {"unable to start ", g_dir, argv[0] + 1});
+}
+
 supervise::Files g_files;
 bool g_running = false;
 
@@ -119,12 +128,9 @@ class RealEffects final : public supervise::Effects {
           ::putenv(pid_env);
         }
       }
-      lib::reset_signals_for_exec();
-      reset_reserved_signals();
       char run[] = "./run";
       char* argv[] = {run, nullptr};
-      ::execve(run, argv, environ);
-      lib::die_sys(lib::exitcode::temp, {"unable to start ", g_dir, "/run"});
+      exec_in_child(argv);
     }
     int e = errno;
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
@@ -200,12 +206,9 @@ class RealEffects final : public supervise::Effects {
     pid_t pid = ::fork();
     if (pid == 0) {
       ::setpgid(0, 0);
-      lib::reset_signals_for_exec();
-      reset_reserved_signals();
       char check[] = "./check";
       char* argv[] = {check, nullptr};
-      ::execve(check, argv, environ);
-      lib::die_sys(lib::exitcode::temp, {"unable to start ", g_dir, "/check"});
+      exec_in_child(argv);
     }
     int e = errno;
     // Both sides make the group, so that a kill right after the fork
@@ -229,12 +232,9 @@ class RealEffects final : public supervise::Effects {
     pid_t pid = ::fork();
     if (pid == 0) {
       if (setsid) ::setsid();
-      lib::reset_signals_for_exec();
-      reset_reserved_signals();
       char finish[] = "./finish";
       char* argv[] = {finish, a1, a2, const_cast<char*>(g_dir), nullptr};
-      ::execve(finish, argv, environ);
-      lib::die_sys(lib::exitcode::temp, {"unable to start ", g_dir, "/finish"});
+      exec_in_child(argv);
     }
     int e = errno;
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
