@@ -10,7 +10,7 @@ need_supervise
 N=2500
 # Under the sanitizers each supervise takes about 4.6 MB (Pss): 1,100
 # services still make the table grow once, within the machine's memory.
-if grep -qa AddressSanitizer "$BIN/svscan"; then N=1100; fi
+if grep -qa __asan_init "$BIN/svscan"; then N=1100; fi
 S=$T/service
 mkdir -p "$S"
 # Few processes: one mkdir, builtin writes, one chmod.
