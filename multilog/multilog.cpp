@@ -29,6 +29,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <time.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,6 +87,11 @@ class Logger {
   void fwd_flush();
   void fwd_drop(size_t lines);
   void time_rotations(int& timeout_ms);
+  void run_read();
+  void run_tee();
+  bool tee_setup();
+  int tee_take(bool exiting);
+  void consume(uint64_t upto);
 
   multilog::LogScript script_;
   std::unique_ptr<LogDir[]> dirs_;
@@ -96,7 +102,15 @@ class Logger {
   bool plain_ = true;  // no + - e =: every line goes to every directory
 
   std::unique_ptr<char[]> in_;
-  uint64_t in_base_ = 0;  // input offset of in_[0]
+  uint64_t in_base_ = 0;  // input offset of in_[0]: what has been processed
+
+  // From a pipe (see run_tee): the input is looked at with tee(2) and
+  // taken from the pipe only once written.
+  int priv_[2] = {-1, -1};  // the private pipe tee copies into
+  int sink_ = -1;           // /dev/null, where written bytes are spliced
+  int ep_ = -1;             // epoll, stdin edge-triggered: new input
+  uint64_t consumed_ = 0;   // input offset: what has been taken from stdin
+  uint64_t head_off_ = 0;   // input offset where a line kept whole (head) began
   char stamp_[kHeadMax];  // t's stamp, T's, then p's prefix: every line starts so
   size_t stamplen_ = 0;
   bool stamped_ = false;
@@ -313,6 +327,7 @@ void Logger::process(const char* b, size_t n) {
         break;
       }
       // An incomplete line: keep it (with the stamp of its first byte).
+      head_off_ = off(p);
       std::memcpy(line_, stamp_, stamplen_);
       std::memcpy(line_ + stamplen_, p, avail);
       linelen_ = stamplen_ + avail;
@@ -498,6 +513,17 @@ void Logger::time_rotations(int& timeout_ms) {
 }
 
 void Logger::run() {
+  if (tee_setup()) {
+    run_tee();
+  } else {
+    run_read();
+  }
+  end_of_input();
+  if (ep_ != -1) consume(in_base_);
+}
+
+// Not a pipe: each read takes its bytes from the input.
+void Logger::run_read() {
   multilog::Signals& sig = multilog::signals();
   for (;;) {
     // Signals may also have been taken during a pause, so the flags are
@@ -541,7 +567,142 @@ void Logger::run() {
     in_base_ += uint64_t(r);
     write_out();
   }
-  end_of_input();
+}
+
+// stdin is a pipe and tee(2) works on it: a private pipe, a sink and an
+// epoll set. Anything missing: false, and the input is read as from a file.
+bool Logger::tee_setup() {
+  struct stat st;
+  if (::fstat(0, &st) == -1 || !S_ISFIFO(st.st_mode)) return false;
+  if (::pipe2(priv_, O_CLOEXEC) == -1) return false;
+  // A tee copies at most what the private pipe holds; stdin's own pipe
+  // is usually 64 KB, so a larger one only helps if stdin's is larger.
+  (void)::fcntl(priv_[1], F_SETPIPE_SZ, int(kInBuf));
+  sink_ = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  ep_ = ::epoll_create1(EPOLL_CLOEXEC);
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLET;
+  if (sink_ == -1 || ep_ == -1 || ::epoll_ctl(ep_, EPOLL_CTL_ADD, 0, &ev) == -1) {
+    ::close(priv_[0]);
+    ::close(priv_[1]);
+    if (sink_ != -1) ::close(sink_);
+    if (ep_ != -1) ::close(ep_);
+    ep_ = -1;
+    return false;
+  }
+  return true;
+}
+
+// Takes from stdin what has been written: the input up to upto.
+void Logger::consume(uint64_t upto) {
+  while (consumed_ < upto) {
+    size_t want = upto - consumed_;
+    ssize_t r = ::splice(0, nullptr, sink_, nullptr, want, SPLICE_F_NONBLOCK);
+    if (r == -1 && errno == EINVAL) r = ::read(0, in_.get(), want < kInBuf ? want : kInBuf);
+    if (r == -1 && errno == EINTR) continue;
+    if (r <= 0) return;  // the bytes were in the pipe: cannot happen
+    consumed_ += uint64_t(r);
+  }
+}
+
+// Copies what stdin holds into in_ without taking it from stdin and
+// processes what is new in it (exiting: up to the end of the first line).
+// Returns how many new bytes were processed, 0 if none, -1 at end of input.
+int Logger::tee_take(bool exiting) {
+  ssize_t r = ::tee(0, priv_[1], kInBuf, SPLICE_F_NONBLOCK);
+  if (r == 0) return -1;  // empty and no writer left
+  if (r == -1) {
+    if (errno == EAGAIN || errno == EINTR) return 0;
+    return -1;  // as a read error: the end of the input
+  }
+  size_t got = 0;
+  while (got < size_t(r)) {
+    ssize_t k = ::read(priv_[0], in_.get() + got, size_t(r) - got);
+    if (k == -1 && errno == EINTR) continue;
+    if (k <= 0) lib::die_sys(temp, {"unable to read a pipe"});
+    got += size_t(k);
+  }
+  // The pipe starts at consumed_; what was processed already is skipped.
+  const size_t old = size_t(in_base_ - consumed_);
+  if (got <= old) return 0;
+  const char* b = in_.get() + old;
+  size_t n = got - old;
+  if (exiting) {
+    const char* nl = static_cast<const char*>(std::memchr(b, '\n', n));
+    if (nl) n = size_t(nl - b) + 1;
+  }
+  if (stamped_) make_stamp();
+  process(b, n);
+  in_base_ += uint64_t(n);
+  write_out();
+  consume(state_ == State::head ? head_off_ : in_base_);
+  return int(n > 0x7fffffff ? 0x7fffffff : n);
+}
+
+// stdin is a pipe: input is taken from it only once written, so a SIGKILL
+// loses nothing; a restarted multilog finds what was not written still in
+// the pipe (the last chunk, at worst, is written twice). A line not yet
+// complete stays in the pipe: while nothing else arrives multilog waits
+// for new input on an edge-triggered epoll set.
+void Logger::run_tee() {
+  multilog::Signals& sig = multilog::signals();
+  bool stuck = false;  // stdin holds nothing new: wait for an edge
+  for (;;) {
+    if (sig.alrm) {
+      sig.alrm = false;
+      for (size_t j = 0; j < ndirs_; ++j) dirs_[j].force_rotate();
+    }
+    const bool exiting = sig.term;
+    if (exiting && state_ == State::line_start) break;
+    int timeout;
+    time_rotations(timeout);
+    // Waiting for an edge never lasts more than a second: a safety net,
+    // which costs nothing while input flows.
+    if (stuck && (timeout == -1 || timeout > 1000)) timeout = 1000;
+    const bool fwd_wait = fwd_ && fwd_done_;
+    pollfd pf[3] = {{stuck ? ep_ : 0, POLLIN, 0}, {lib::SelfPipe::fd(), POLLIN, 0},
+                    {1, POLLOUT, 0}};
+    int pr = ::poll(pf, fwd_wait ? 3 : 2, timeout);
+    if (pr == 0) {
+      stuck = false;
+      continue;
+    }
+    if (pr == -1) {
+      if (errno == EINTR) continue;
+      lib::die_sys(temp, {"unable to poll"});
+    }
+    if (fwd_wait && pf[2].revents) {
+      fwd_flush();
+      flush_err();
+      if (!(pf[0].revents | pf[1].revents)) continue;
+    }
+    if (pf[1].revents) {
+      multilog::take_signals();
+      continue;
+    }
+    int t = tee_take(exiting);
+    if (t == -1) break;
+    if (t > 0) {
+      stuck = false;
+      continue;
+    }
+    // Nothing new. The edge that woke us is spent first, then stdin is
+    // looked at again: anything written after that makes a new edge.
+    epoll_event ev;
+    while (::epoll_wait(ep_, &ev, 1, 0) > 0) {
+    }
+    t = tee_take(exiting);
+    if (t == -1) break;
+    if (t > 0) {
+      stuck = false;
+      continue;
+    }
+    // Only bytes already processed (a line not complete): the end of the
+    // input if no writer is left.
+    pollfd hup{0, POLLIN, 0};
+    if (::poll(&hup, 1, 0) == 1 && (hup.revents & POLLHUP)) break;
+    stuck = true;
+  }
 }
 
 }  // namespace
