@@ -12,7 +12,9 @@
 // As the reference, everything a read brought in is on disk (minus a line
 // not yet complete) before the next read, so a SIGKILL loses no line
 // multilog has finished reading; from a pipe this sets where current is
-// rotated (see multilog/rotation.hpp). Beyond the reference: after a write
+// rotated (see multilog/rotation.hpp). Beyond the reference: from a pipe,
+// input is looked at with tee(2) and taken only once written, so a SIGKILL
+// loses nothing at all (run_tee); after a write
 // error multilog retries within half a second, and input is not read
 // meanwhile. Memory is allocated at start-up only, whatever the length of
 // the lines.
