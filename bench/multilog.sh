@@ -100,6 +100,27 @@ echo " log directory on $(df --output=fstype "$WHERE" | tail -1) ($WHERE)"
 row "t s16777215 n10" t s16777215 n10
 row "s16777215 n10" s16777215 n10
 row "-* +*error* s16777215 n10" '-*' '+*error*' s16777215 n10
+# From a pipe, multilog looks at the input with tee(2) and takes it only
+# once written (no line lost on SIGKILL); BASE=dir with a multilog that
+# reads the pipe (the commit before that change) gives the cost beside it.
+# Input through cat, whose CPU the numbers include. Interleaved runs.
+piperow() {
+  local label=$1 i best="" bbest="" args
+  shift
+  for ((i = 0; i < RUNS; i++)); do
+    measure 1 sh -c 'cat | exec "$@"' sh "$BIN/multilog" "$@" "$WHERE/d"
+    [ -z "$best" ] || [ "$NS" -lt "$best" ] && best=$NS
+    if [ -n "${BASE:-}" ]; then
+      measure 1 sh -c 'cat | exec "$@"' sh "$BASE/multilog" "$@" "$WHERE/d"
+      [ -z "$bbest" ] || [ "$NS" -lt "$bbest" ] && bbest=$NS
+    fi
+  done
+  printf '  %-26s ours %s' "pipe: $label" "$(mbps "$best")"
+  [ -z "$bbest" ] || printf ' | BASE (read) %s, BASE/ours: %s' "$(mbps "$bbest")" "$(ratio "$bbest" "$best")"
+  printf '\n'
+}
+piperow "t s16777215 n10" t s16777215 n10
+piperow "s16777215 n10" s16777215 n10
 if [ "$FAST" != "$T" ]; then
   WHERE=$T
   echo " log directory on $(df --output=fstype "$WHERE" | tail -1) ($WHERE): fsync at each rotation waits for the disk"

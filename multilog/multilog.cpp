@@ -649,6 +649,7 @@ int Logger::tee_take(bool exiting) {
 void Logger::run_tee() {
   multilog::Signals& sig = multilog::signals();
   bool stuck = false;  // stdin holds nothing new: wait for an edge
+  int backoff = 1;     // ms
   for (;;) {
     if (sig.alrm) {
       sig.alrm = false;
@@ -658,17 +659,16 @@ void Logger::run_tee() {
     if (exiting && state_ == State::line_start) break;
     int timeout;
     time_rotations(timeout);
-    // Waiting for an edge never lasts more than a second: a safety net,
-    // which costs nothing while input flows.
-    if (stuck && (timeout == -1 || timeout > 1000)) timeout = 1000;
+    // A writer that fills the pipe while it still holds our bytes sleeps
+    // without waking its reader (the kernel wakes it when the pipe was
+    // empty, or when the write completes): waiting for an edge is bounded
+    // by a back-off, 1 ms doubled up to a second while nothing comes.
+    if (stuck && (timeout == -1 || timeout > backoff)) timeout = backoff;
     const bool fwd_wait = fwd_ && fwd_done_;
     pollfd pf[3] = {{stuck ? ep_ : 0, POLLIN, 0}, {lib::SelfPipe::fd(), POLLIN, 0},
                     {1, POLLOUT, 0}};
     int pr = ::poll(pf, fwd_wait ? 3 : 2, timeout);
-    if (pr == 0) {
-      stuck = false;
-      continue;
-    }
+    if (pr == 0 && !stuck) continue;
     if (pr == -1) {
       if (errno == EINTR) continue;
       lib::die_sys(temp, {"unable to poll"});
@@ -676,16 +676,18 @@ void Logger::run_tee() {
     if (fwd_wait && pf[2].revents) {
       fwd_flush();
       flush_err();
-      if (!(pf[0].revents | pf[1].revents)) continue;
+      if (!(pf[0].revents | pf[1].revents) && pr) continue;
     }
     if (pf[1].revents) {
       multilog::take_signals();
       continue;
     }
+    if (pr == 0 && backoff < 1000) backoff = backoff * 2 > 1000 ? 1000 : backoff * 2;
     int t = tee_take(exiting);
     if (t == -1) break;
     if (t > 0) {
       stuck = false;
+      backoff = 1;
       continue;
     }
     // Nothing new. The edge that woke us is spent first, then stdin is
@@ -697,6 +699,7 @@ void Logger::run_tee() {
     if (t == -1) break;
     if (t > 0) {
       stuck = false;
+      backoff = 1;
       continue;
     }
     // Only bytes already processed (a line not complete): the end of the
