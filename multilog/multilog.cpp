@@ -61,6 +61,7 @@ constexpr size_t kStampLen = 26;           // "@" + 24 hex + " "
 constexpr size_t kHeadMax = kStampLen + lib::LocalTimeText::kMaxLen + 1 + multilog::kPrefixMax;
 constexpr size_t kFwdBuf = 256 * 1024;     // for 1: a line longer is never forwarded
 constexpr size_t kInBuf = 512 * 1024;      // one read
+constexpr size_t kTeeMax = 64 * 1024;      // one look at a pipe (see tee_setup)
 constexpr size_t kOutBuf = 1024 * 1024;    // per directory
 constexpr size_t kErrBuf = 64 * 1024;
 
@@ -577,9 +578,13 @@ bool Logger::tee_setup() {
   struct stat st;
   if (::fstat(0, &st) == -1 || !S_ISFIFO(st.st_mode)) return false;
   if (::pipe2(priv_, O_CLOEXEC) == -1) return false;
-  // A tee copies at most what the private pipe holds; stdin's own pipe
-  // is usually 64 KB, so a larger one only helps if stdin's is larger.
-  (void)::fcntl(priv_[1], F_SETPIPE_SZ, int(kInBuf));
+  // The pipe stays full until what was looked at is written: with room
+  // for 4 chunks the writer goes on meanwhile instead of waiting for
+  // multilog (the read path's overlap). A chunk is 64 KB, so what a kill
+  // can make written twice stays at 64 KB. Best effort: a smaller pipe
+  // only costs speed.
+  if (::fcntl(0, F_GETPIPE_SZ) < int(4 * kTeeMax)) (void)::fcntl(0, F_SETPIPE_SZ, int(4 * kTeeMax));
+  (void)::fcntl(priv_[1], F_SETPIPE_SZ, int(kTeeMax));
   sink_ = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   ep_ = ::epoll_create1(EPOLL_CLOEXEC);
   epoll_event ev{};
@@ -611,7 +616,7 @@ void Logger::consume(uint64_t upto) {
 // processes what is new in it (exiting: up to the end of the first line).
 // Returns how many new bytes were processed, 0 if none, -1 at end of input.
 int Logger::tee_take(bool exiting) {
-  ssize_t r = ::tee(0, priv_[1], kInBuf, SPLICE_F_NONBLOCK);
+  ssize_t r = ::tee(0, priv_[1], kTeeMax, SPLICE_F_NONBLOCK);
   if (r == 0) return -1;  // empty and no writer left
   if (r == -1) {
     if (errno == EAGAIN || errno == EINTR) return 0;
@@ -649,7 +654,7 @@ int Logger::tee_take(bool exiting) {
 void Logger::run_tee() {
   multilog::Signals& sig = multilog::signals();
   bool stuck = false;  // stdin holds nothing new: wait for an edge
-  int backoff = 1;     // ms
+  int64_t backoff = 50;  // us
   for (;;) {
     if (sig.alrm) {
       sig.alrm = false;
@@ -662,12 +667,14 @@ void Logger::run_tee() {
     // A writer that fills the pipe while it still holds our bytes sleeps
     // without waking its reader (the kernel wakes it when the pipe was
     // empty, or when the write completes): waiting for an edge is bounded
-    // by a back-off, 1 ms doubled up to a second while nothing comes.
-    if (stuck && (timeout == -1 || timeout > backoff)) timeout = backoff;
+    // by a back-off, 50 us doubled up to a second while nothing comes.
+    int64_t wait_us = timeout == -1 ? -1 : int64_t(timeout) * 1000;
+    if (stuck && (wait_us == -1 || wait_us > backoff)) wait_us = backoff;
+    timespec ts{time_t(wait_us / 1000000), long(wait_us % 1000000) * 1000};
     const bool fwd_wait = fwd_ && fwd_done_;
     pollfd pf[3] = {{stuck ? ep_ : 0, POLLIN, 0}, {lib::SelfPipe::fd(), POLLIN, 0},
                     {1, POLLOUT, 0}};
-    int pr = ::poll(pf, fwd_wait ? 3 : 2, timeout);
+    int pr = ::ppoll(pf, fwd_wait ? 3 : 2, wait_us == -1 ? nullptr : &ts, nullptr);
     if (pr == 0 && !stuck) continue;
     if (pr == -1) {
       if (errno == EINTR) continue;
@@ -682,12 +689,12 @@ void Logger::run_tee() {
       multilog::take_signals();
       continue;
     }
-    if (pr == 0 && backoff < 1000) backoff = backoff * 2 > 1000 ? 1000 : backoff * 2;
+    if (pr == 0 && backoff < 1000000) backoff = backoff * 2 > 1000000 ? 1000000 : backoff * 2;
     int t = tee_take(exiting);
     if (t == -1) break;
     if (t > 0) {
       stuck = false;
-      backoff = 1;
+      backoff = 50;
       continue;
     }
     // Nothing new. The edge that woke us is spent first, then stdin is
@@ -699,7 +706,7 @@ void Logger::run_tee() {
     if (t == -1) break;
     if (t > 0) {
       stuck = false;
-      backoff = 1;
+      backoff = 50;
       continue;
     }
     // Only bytes already processed (a line not complete): the end of the
