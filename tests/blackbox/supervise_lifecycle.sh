@@ -103,7 +103,10 @@ touch "$d/go"
 ok_if "x during finish: then leaves" wait_until 5 gone "$sp"
 stop "$sp"
 
-# Backoff: 1, 2, 4, cap (4) seconds between quick deaths, within 10%.
+# Backoff: 1, 2, 4, cap (4) seconds between quick deaths, within 10%. The
+# gaps are stamped by ./run itself, so they also hold a shell's start-up,
+# which a loaded machine (or the sanitizers) can stretch: 150 ms more are
+# allowed late, never early.
 d=$(mktemp -d "$T/bo.XXXXXX")/s
 mksvc "$d" 'date +%s%N >>starts; exit 1'
 echo 4000 >"$d/restart-delay-max"
@@ -115,7 +118,7 @@ gaps=$(awk 'NR > 1 { printf "%d ", ($1 - prev) / 1000000 } { prev = $1 }' "$d/st
 set -- $gaps
 ok_if "backoff pauses 1000 2000 4000 4000 ms within 10% ($gaps)" awk -v g="$gaps" 'BEGIN {
   split(g, a, " "); split("1000 2000 4000 4000", w, " ")
-  for (i = 1; i <= 4; i++) if (a[i] < w[i] * 0.95 || a[i] > w[i] * 1.1) exit 1 }'
+  for (i = 1; i <= 4; i++) if (a[i] < w[i] * 0.95 || a[i] > w[i] * 1.1 + 150) exit 1 }'
 end_sup "$sp" "$d"
 
 # Backoff resets after restart-stable: a long run brings back the 1 s pause.
@@ -129,7 +132,7 @@ wait_until 20 eval '[ "$(nlines "$d/starts")" -ge 5 ]'
 gaps=$(awk 'NR > 1 { printf "%d ", ($1 - prev) / 1000000 } { prev = $1 }' "$d/starts")
 ok_if "after a stable run: restarted at once, then 1 s again ($gaps)" awk -v g="$gaps" 'BEGIN {
   split(g, a, " "); split("1000 2000 1500 1000", w, " ")
-  for (i = 1; i <= 4; i++) if (a[i] < w[i] * 0.95 || a[i] > w[i] * 1.1) exit 1 }'
+  for (i = 1; i <= 4; i++) if (a[i] < w[i] * 0.95 || a[i] > w[i] * 1.1 + 150) exit 1 }'
 end_sup "$sp" "$d"
 
 # Commands during a backoff pause act at once.

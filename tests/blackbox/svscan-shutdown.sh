@@ -113,6 +113,10 @@ if [ "$took" -ge 1700 ] && [ "$took" -lt 4500 ]; then pass "deadline-time"; else
 # --- Orphans: one that holds a log pipe is ended once the mains are down
 # (so the logger sees end of input at once); a burst of 200 that exit at
 # once is reaped at once: no zombie lives 100 ms.
+# (250 ms under the sanitizers: their wait and signal interceptors slow
+# svscan's reaping loop; the 100 ms promise is for the plain build.)
+REAP_LIMIT_US=100000
+if grep -qa __asan_init "$BIN/svscan"; then REAP_LIMIT_US=250000; fi
 S=$T/s3
 mkservice "$S/holder" "exec 2>&1; sleep 1002 & echo holder up; exec sleep 1000"
 mkservice "$S/holder/log" "cat >> '$T/holder.log'; echo done >> '$T/holder.log'"
@@ -124,7 +128,7 @@ wait_until 10 grep -q 'holder up' "$T/holder.log"
 if wait_until 20 test -s "$T/burst.lat"; then
   worst=$(sort -n "$T/burst.lat" | tail -1)
   missed=$(grep -c '^-' "$T/burst.lat")
-  if [ "$(wc -l <"$T/burst.lat")" = 200 ] && [ "$missed" = 0 ] && [ "$worst" -lt 100000 ]; then
+  if [ "$(wc -l <"$T/burst.lat")" = 200 ] && [ "$missed" = 0 ] && [ "$worst" -lt "$REAP_LIMIT_US" ]; then
     pass "orphan-zombies"
   else
     fail "orphan-zombies" "slowest reap $worst us, $missed never reaped"
