@@ -38,14 +38,19 @@ while :; do sleep 0.05; done'
   "$C/svc" -i s; wait_until 10 file_has s/sigs INT
   local p=$(sv_pid s)
   "$C/svc" -t s; wait_until 10 sv_pid_is_not s "$p"; "$C/svstat" s
+  # Up means the pid is published; wait for ./run to have set its traps.
+  wait_until 10 lines_at_least s/starts 2
   p=$(sv_pid s)
   "$C/svc" -k s; wait_until 10 sv_pid_is_not s "$p"; "$C/svstat" s
+  wait_until 10 lines_at_least s/starts 3
   "$C/svc" -d s; wait_until 10 sv_down s; "$C/svstat" s
   od -An -tx1 -j16 s/supervise/status
   "$C/svc" -o s; wait_until 10 sv_up s; "$C/svstat" s
   od -An -tx1 -j16 s/supervise/status
+  wait_until 10 lines_at_least s/starts 4
   "$C/svc" -k s; wait_until 10 sv_down s; sleep 1.2; "$C/svstat" s
   "$C/svc" -u s; wait_until 10 sv_up s; "$C/svstat" s
+  wait_until 10 lines_at_least s/starts 5
   "$C/svc" -dx s; wait "$sp"; echo "supervise exited $?"  # bounded by combo's within
   "$C/svok" s; echo "svok $?"
   "$C/svstat" s
