@@ -127,9 +127,10 @@ same "lifecycle: up, pause, continue, down, up, exit" lifecycle
 
 pause_then_down() {
   fresh
-  mksvc s 'trap "echo got TERM >>log; exit 0" TERM; while :; do sleep 0.05; done'
+  mksvc s 'trap "echo got TERM >>log; exit 0" TERM; echo >>starts; while :; do sleep 0.05; done'
   "$P/supervise" s & local sp=$!
   wait_until 10 sv_up s
+  wait_until 10 lines_at_least s/starts 1  # the trap is set
   "$P/svc" -p s; wait_until 10 eval '[ "$(sv_paused s)" = 1 ]'; st
   "$P/svc" -d s; wait_until 10 sv_down s; st   # TERM then CONT: a stopped child dies
   cat s/log
