@@ -90,6 +90,7 @@ class Logger {
   void fwd_flush();
   void fwd_drop(size_t lines);
   void time_rotations(int& timeout_ms);
+  void rotate_if_alarmed();  // SIGALRM: rotate every directory
   void run_read();
   void run_tee();
   bool tee_setup();
@@ -525,16 +526,20 @@ void Logger::run() {
   if (ep_ != -1) consume(in_base_);
 }
 
+void Logger::rotate_if_alarmed() {
+  multilog::Signals& sig = multilog::signals();
+  if (!sig.alrm) return;
+  sig.alrm = false;
+  for (size_t j = 0; j < ndirs_; ++j) dirs_[j].force_rotate();
+}
+
 // Not a pipe: each read takes its bytes from the input.
 void Logger::run_read() {
   multilog::Signals& sig = multilog::signals();
   for (;;) {
     // Signals may also have been taken during a pause, so the flags are
     // looked at before each poll.
-    if (sig.alrm) {
-      sig.alrm = false;
-      for (size_t j = 0; j < ndirs_; ++j) dirs_[j].force_rotate();
-    }
+    rotate_if_alarmed();
     // SIGTERM: stop at a line boundary, reading byte by byte to reach one
     // so that nothing after it is taken from the pipe.
     const bool exiting = sig.term;
@@ -656,10 +661,7 @@ void Logger::run_tee() {
   bool stuck = false;  // stdin holds nothing new: wait for an edge
   int64_t backoff = 50;  // us
   for (;;) {
-    if (sig.alrm) {
-      sig.alrm = false;
-      for (size_t j = 0; j < ndirs_; ++j) dirs_[j].force_rotate();
-    }
+    rotate_if_alarmed();
     const bool exiting = sig.term;
     if (exiting && state_ == State::line_start) break;
     int timeout;
