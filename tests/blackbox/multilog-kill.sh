@@ -21,7 +21,7 @@ exec 8<>"$T/p"  # keeps the pipe and its contents alive across the kills
 spawn WR sh -c 'exec "$1" -d 200 -b 20 0 100000000 >"$2" 8>&-' sh "$NUMLINES" "$T/p"
 
 # logged: bytes in the log directory so far.
-logged() { cat "$D"/@* "$D/current" 2>/dev/null | wc -c; }
+logged() { cat "$D"/@* "$D/previous" "$D/current" 2>/dev/null | wc -c; }
 
 start_ml() { spawn ML sh -c 'exec "$2" t s16777215 n1000 "$3" <"$1" 8>&-' sh "$T/p" "$BIN/multilog" "$D"; }
 

@@ -1,5 +1,6 @@
 // logcheck [-t] dir
-// Reads a multilog directory in order (the @... files by name, then
+// Reads a multilog directory in order (the @... files by name, then a
+// previous that a kill during a rotation left, then
 // current) as one stream -- a line that did not fit at the end of a file
 // goes on in the next, as multilog (and 0.76) cut it -- and checks that
 // its lines are numbered lines (from numlines), each one more than the one
@@ -41,6 +42,9 @@ int main(int argc, char** argv) {
   ::closedir(d);
   std::sort(files.begin(), files.end());
   size_t nfiles = files.size();
+  // A kill during a rotation leaves current renamed to previous, not yet
+  // to its @ name: it comes after the @ files, before the new current.
+  files.push_back("previous");
   files.push_back("current");
 
   long first = -1, last = -1, count = 0;
@@ -48,7 +52,7 @@ int main(int argc, char** argv) {
   for (const std::string& f : files) {
     std::ifstream in(dir + "/" + f, std::ios::binary);
     if (!in) {
-      if (f == "current") continue;
+      if (f == "current" || f == "previous") continue;
       std::printf("cannot read %s\n", f.c_str());
       return 1;
     }
