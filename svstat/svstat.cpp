@@ -18,7 +18,7 @@
 // files, a stale file) the line is 0.76's.
 //
 // svstat -l | -j | -p [-o file] dir ...: long, JSON, Prometheus text
-// (svstat/report.hpp; field names in svstat(8)). Only an exact first
+// (lib/service_report.hpp; field names in svstat(8)). Only an exact first
 // argument is an option, since 0.76 takes every argument as a directory.
 // -o writes file.tmp, then renames it over file.
 //
@@ -39,55 +39,7 @@
 #include "lib/buffer.hpp"
 #include "lib/err.hpp"
 #include "lib/fd.hpp"
-#include "lib/snapshot.hpp"
-#include "svstat/report.hpp"
-
-namespace {
-
-void set_error(svstat::Report& r, std::string_view what, const char* why) {
-  size_t n = 0;
-  auto add = [&](std::string_view p) {
-    size_t k = p.size() < sizeof r.error - 1 - n ? p.size() : sizeof r.error - 1 - n;
-    std::memcpy(r.error + n, p.data(), k);
-    n += k;
-  };
-  add(what);
-  add(why);
-  r.error[n] = '\0';
-}
-
-// Fills r for the current directory (already chdir'd into), in 0.76's
-// order: the down file, a reader on supervise/ok, then the status.
-void describe(svstat::Report& r) {
-  struct stat st;
-  if (::stat("down", &st) == -1) {
-    if (errno != ENOENT) return set_error(r, "unable to stat down: ", lib::error_str(errno));
-    r.normally_up = true;
-  }
-  // A FIFO with no reader refuses a nonblocking writer with ENXIO: that is
-  // how "is a supervise running here?" is asked.
-  int fd = ::open("supervise/ok", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd == -1) {
-    if (errno == ENXIO) return set_error(r, "supervise not running", "");
-    return set_error(r, "unable to open supervise/ok: ", lib::error_str(errno));
-  }
-  ::close(fd);
-  r.supervised = true;
-  switch (lib::snapshot_read(AT_FDCWD, r.snap)) {
-    case lib::SnapshotError::kNone: r.ok = true; break;
-    case lib::SnapshotError::kOpen:
-      set_error(r, "unable to open supervise/status: ", lib::error_str(errno));
-      break;
-    case lib::SnapshotError::kRead:
-      set_error(r, "unable to read supervise/status: ", lib::error_str(errno));
-      break;
-    case lib::SnapshotError::kShort:
-      set_error(r, "unable to read supervise/status: ", "bad format");
-      break;
-  }
-}
-
-}  // namespace
+#include "lib/service_report.hpp"
 
 int main(int argc, char** argv) {
   lib::set_prog("svstat");
@@ -117,30 +69,30 @@ int main(int argc, char** argv) {
   lib::Writer out(outfd, storage, sizeof storage);
   lib::Fd orig(::open(".", O_RDONLY | O_CLOEXEC));
   if (!orig.valid()) lib::die_sys(lib::exitcode::temp, {"unable to open current directory"});
-  std::vector<svstat::Report> all;
+  std::vector<lib::ServiceReport> all;
   if (mode == 'j') out.put('[');
   for (; *a; ++a) {
-    svstat::Report r;
+    lib::ServiceReport r;
     r.dir = *a;
     if (::chdir(*a) == -1)
-      set_error(r, "unable to chdir: ", lib::error_str(errno));
+      lib::report_error(r, "unable to chdir: ", lib::error_str(errno));
     else
-      describe(r);
+      lib::report_describe(AT_FDCWD, r);
     lib::Tai64n now = lib::tai64n_now();
     switch (mode) {
       case 0:
         out.put(*a);
         out.put(": ");
-        svstat::put_line(out, r, now);
+        lib::report_line(out, r, now);
         out.put('\n');
         break;
       case 'l':
         if (a != argv + 2) out.put('\n');
-        svstat::put_long(out, r, now);
+        lib::report_long(out, r, now);
         break;
       case 'j':
         out.put(all.empty() && a == argv + 2 ? "\n  " : ",\n  ");
-        svstat::put_json(out, r, now);
+        lib::report_json(out, r, now);
         break;
       case 'p': all.push_back(r); break;
     }
@@ -150,7 +102,7 @@ int main(int argc, char** argv) {
     }
   }
   if (mode == 'j') out.put(a == argv + 2 ? "]\n" : "\n]\n");
-  if (mode == 'p') svstat::put_prom(out, all.data(), all.size(), lib::tai64n_now());
+  if (mode == 'p') lib::report_prom(out, all.data(), all.size(), lib::tai64n_now());
   if (!out.flush()) lib::die_sys(lib::exitcode::temp, {"unable to write output"});
   if (file) {
     // node_exporter's textfile collector must never read half a file.

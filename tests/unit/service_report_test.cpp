@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "svstat/report.hpp"
+#include "lib/service_report.hpp"
 
 namespace {
 
@@ -12,7 +12,7 @@ std::string json(std::string_view s) {
   REQUIRE(::pipe(p) == 0);
   char storage[256];
   lib::Writer w(p[1], storage, sizeof storage);
-  svstat::put_json_string(w, s);
+  lib::put_json_string(w, s);
   REQUIRE(w.flush());
   ::close(p[1]);
   std::string out;
@@ -24,7 +24,7 @@ std::string json(std::string_view s) {
 
 }  // namespace
 
-TEST_CASE("JSON strings: escapes, valid UTF-8 kept, invalid bytes replaced", "[svstat]") {
+TEST_CASE("JSON strings: escapes, valid UTF-8 kept, invalid bytes replaced", "[service_report]") {
   CHECK(json("plain") == "\"plain\"");
   CHECK(json("a\"b\\c") == "\"a\\\"b\\\\c\"");
   CHECK(json(std::string_view("\n\t\x01\x7f", 4)) == "\"\\u000a\\u0009\\u0001\\u007f\"");

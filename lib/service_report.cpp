@@ -1,52 +1,60 @@
-#include "svstat/report.hpp"
+#include "lib/service_report.hpp"
 
-#include "lib/num.hpp"
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-namespace svstat {
+#include <cstring>
+
+#include "lib/err.hpp"
+#include "lib/num.hpp"
+
+namespace lib {
 namespace {
 
-void num(lib::Writer& out, uint64_t n) {
+void num(Writer& out, uint64_t n) {
   char b[24];
-  out.put(std::string_view(b, lib::format_u64(b, n)));
+  out.put(std::string_view(b, format_u64(b, n)));
 }
 
-uint64_t since(const lib::Tai64n& t, const lib::Tai64n& now) {
+uint64_t since(const Tai64n& t, const Tai64n& now) {
   return now.sec > t.sec ? now.sec - t.sec : 0;
 }
 
-const char* policy_name(lib::XState s) {
+const char* policy_name(XState s) {
   switch (s) {
-    case lib::XState::kDown: return "down";
-    case lib::XState::kUp: return "up";
-    case lib::XState::kFinishing: return "finishing";
-    case lib::XState::kBackoff: return "backoff";
-    case lib::XState::kFailed: return "failed";
-    case lib::XState::kPermanentlyDown: return "permanently_down";
-    case lib::XState::kNotRestarted: return "not_restarted";
-    case lib::XState::kPending: return "pending";
+    case XState::kDown: return "down";
+    case XState::kUp: return "up";
+    case XState::kFinishing: return "finishing";
+    case XState::kBackoff: return "backoff";
+    case XState::kFailed: return "failed";
+    case XState::kPermanentlyDown: return "permanently_down";
+    case XState::kNotRestarted: return "not_restarted";
+    case XState::kPending: return "pending";
   }
   return "unknown";
 }
 
 const char* want_name(unsigned char w) { return w == 'u' ? "up" : w == 'd' ? "down" : "once"; }
 
-bool ready(const Report& r) {
+bool ready(const ServiceReport& r) {
   if (!r.snap.status.pid) return false;
   return !r.snap.extended || r.snap.x.ready_when.sec != 0;
 }
 
-bool has_exit(const Report& r) { return r.snap.extended && r.snap.x.exit_code != lib::kNoExit; }
+bool has_exit(const ServiceReport& r) { return r.snap.extended && r.snap.x.exit_code != kNoExit; }
 
-uint64_t backoff_left(const lib::XStatus& x, const lib::Tai64n& now) {
-  if (x.state != lib::XState::kBackoff) return 0;
+uint64_t backoff_left(const XStatus& x, const Tai64n& now) {
+  if (x.state != XState::kBackoff) return 0;
   if (x.backoff_until.sec < now.sec) return 0;
   uint64_t left = x.backoff_until.sec - now.sec;
   if (x.backoff_until.nano > now.nano) ++left;
   return left;
 }
 
-std::string_view text(const lib::XStatus& x) { return std::string_view(x.text, x.text_len); }
+std::string_view text(const XStatus& x) { return std::string_view(x.text, x.text_len); }
 
 // Length of the valid UTF-8 sequence at s[i], 0 if invalid.
 size_t utf8_len(std::string_view s, size_t i) {
@@ -71,7 +79,7 @@ size_t utf8_len(std::string_view s, size_t i) {
 
 }  // namespace
 
-void put_json_string(lib::Writer& out, std::string_view s) {
+void put_json_string(Writer& out, std::string_view s) {
   static const char hex[] = "0123456789abcdef";
   out.put('"');
   for (size_t i = 0; i < s.size();) {
@@ -95,26 +103,26 @@ void put_json_string(lib::Writer& out, std::string_view s) {
   out.put('"');
 }
 
-void put_line(lib::Writer& out, const Report& r, const lib::Tai64n& now) {
+void report_line(Writer& out, const ServiceReport& r, const Tai64n& now) {
   if (!r.ok) {
     out.put(r.error);
     return;
   }
   char line[256];
-  size_t n = lib::status_describe(r.snap.status, r.normally_up, now.sec, line, sizeof line);
+  size_t n = status_describe(r.snap.status, r.normally_up, now.sec, line, sizeof line);
   if (r.snap.extended)
-    n += lib::xstatus_describe(r.snap.x, r.snap.status.pid != 0, now, line + n, sizeof line - n);
+    n += xstatus_describe(r.snap.x, r.snap.status.pid != 0, now, line + n, sizeof line - n);
   out.put(std::string_view(line, n));
 }
 
-void put_long(lib::Writer& out, const Report& r, const lib::Tai64n& now) {
+void report_long(Writer& out, const ServiceReport& r, const Tai64n& now) {
   out.put(r.dir);
   out.put(": ");
-  put_line(out, r, now);
+  report_line(out, r, now);
   out.put('\n');
   if (!r.ok) return;
-  const lib::Status& s = r.snap.status;
-  const lib::XStatus& x = r.snap.x;
+  const Status& s = r.snap.status;
+  const XStatus& x = r.snap.x;
   auto field = [&](const char* name) {
     out.put("  ");
     out.put(name);
@@ -169,7 +177,7 @@ void put_long(lib::Writer& out, const Report& r, const lib::Tai64n& now) {
   out.put('\n');
   field("policy");
   out.put(policy_name(x.state));
-  if (x.state == lib::XState::kBackoff) {
+  if (x.state == XState::kBackoff) {
     out.put(", next start in ");
     num(out, backoff_left(x, now));
     out.put(" seconds");
@@ -185,7 +193,7 @@ void put_long(lib::Writer& out, const Report& r, const lib::Tai64n& now) {
   out.put('\n');
 }
 
-void put_json(lib::Writer& out, const Report& r, const lib::Tai64n& now) {
+void report_json(Writer& out, const ServiceReport& r, const Tai64n& now) {
   out.put("{\"dir\": ");
   put_json_string(out, r.dir);
   out.put(", \"supervised\": ");
@@ -196,8 +204,8 @@ void put_json(lib::Writer& out, const Report& r, const lib::Tai64n& now) {
     out.put('}');
     return;
   }
-  const lib::Status& s = r.snap.status;
-  const lib::XStatus& x = r.snap.x;
+  const Status& s = r.snap.status;
+  const XStatus& x = r.snap.x;
   bool ext = r.snap.extended;
   auto key = [&](const char* k) {
     out.put(", \"");
@@ -244,7 +252,7 @@ void put_json(lib::Writer& out, const Report& r, const lib::Tai64n& now) {
   key("quick_deaths");
   opt(ext, x.deaths);
   key("backoff_seconds");
-  opt(ext && x.state == lib::XState::kBackoff, backoff_left(x, now));
+  opt(ext && x.state == XState::kBackoff, backoff_left(x, now));
   key("check_failures");
   opt(ext, x.check_failures);
   key("status_text");
@@ -255,7 +263,7 @@ void put_json(lib::Writer& out, const Report& r, const lib::Tai64n& now) {
 namespace {
 
 // A label value: backslash, double quote and newline escaped.
-void prom_label(lib::Writer& out, std::string_view dir) {
+void prom_label(Writer& out, std::string_view dir) {
   out.put("{dir=\"");
   for (char c : dir) {
     if (c == '\\' || c == '"') {
@@ -272,7 +280,7 @@ void prom_label(lib::Writer& out, std::string_view dir) {
 
 }  // namespace
 
-void put_prom(lib::Writer& out, const Report* r, size_t n, const lib::Tai64n& now) {
+void report_prom(Writer& out, const ServiceReport* r, size_t n, const Tai64n& now) {
   struct Metric {
     const char* name;
     const char* type;
@@ -301,9 +309,9 @@ void put_prom(lib::Writer& out, const Report* r, size_t n, const lib::Tai64n& no
     out.put(k.type);
     out.put('\n');
     for (size_t i = 0; i < n; ++i) {
-      const Report& s = r[i];
+      const ServiceReport& s = r[i];
       if (m > 0 && !s.ok) continue;
-      const lib::XStatus& x = s.snap.x;
+      const XStatus& x = s.snap.x;
       bool ext = s.snap.extended;
       uint64_t v;
       switch (m) {
@@ -325,4 +333,49 @@ void put_prom(lib::Writer& out, const Report* r, size_t n, const lib::Tai64n& no
   }
 }
 
-}  // namespace svstat
+}  // namespace lib
+
+namespace lib {
+
+void report_error(ServiceReport& r, std::string_view what, std::string_view why) noexcept {
+  size_t n = 0;
+  auto add = [&](std::string_view p) {
+    size_t k = p.size() < sizeof r.error - 1 - n ? p.size() : sizeof r.error - 1 - n;
+    std::memcpy(r.error + n, p.data(), k);
+    n += k;
+  };
+  add(what);
+  add(why);
+  r.error[n] = '\0';
+}
+
+void report_describe(int dirfd, ServiceReport& r) noexcept {
+  struct stat st;
+  if (::fstatat(dirfd, "down", &st, 0) == -1) {
+    if (errno != ENOENT) return report_error(r, "unable to stat down: ", error_str(errno));
+    r.normally_up = true;
+  }
+  // A FIFO with no reader refuses a nonblocking writer with ENXIO: that is
+  // how "is a supervise running here?" is asked.
+  int fd = ::openat(dirfd, "supervise/ok", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd == -1) {
+    if (errno == ENXIO) return report_error(r, "supervise not running", "");
+    return report_error(r, "unable to open supervise/ok: ", error_str(errno));
+  }
+  ::close(fd);
+  r.supervised = true;
+  switch (snapshot_read(dirfd, r.snap)) {
+    case SnapshotError::kNone: r.ok = true; break;
+    case SnapshotError::kOpen:
+      report_error(r, "unable to open supervise/status: ", error_str(errno));
+      break;
+    case SnapshotError::kRead:
+      report_error(r, "unable to read supervise/status: ", error_str(errno));
+      break;
+    case SnapshotError::kShort:
+      report_error(r, "unable to read supervise/status: ", "bad format");
+      break;
+  }
+}
+
+}  // namespace lib
