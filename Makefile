@@ -42,7 +42,8 @@ ALL_PROGRAMS := \
   svscan/svscan svscan/svscanboot supervise/supervise svc/svc svstat/svstat svwait/svwait \
   svok/svok multilog/multilog tai64n/tai64n tai64n/tai64nlocal \
   setuidgid/setuidgid setuidgid/envuidgid envdir/envdir softlimit/softlimit \
-  readproctitle/readproctitle setlock/setlock pgrphack/pgrphack fghack/fghack
+  readproctitle/readproctitle setlock/setlock pgrphack/pgrphack fghack/fghack \
+  svweb/svweb
 
 CXX_PROGRAMS := $(foreach p,$(ALL_PROGRAMS),$(if $(wildcard $(p).cpp),$(p)))
 SH_PROGRAMS  := $(foreach p,$(ALL_PROGRAMS),$(if $(wildcard $(p).sh),$(p)))

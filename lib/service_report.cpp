@@ -80,8 +80,13 @@ size_t utf8_len(std::string_view s, size_t i) {
 }  // namespace
 
 void put_json_string(Writer& out, std::string_view s) {
-  static const char hex[] = "0123456789abcdef";
   out.put('"');
+  put_json_chars(out, s);
+  out.put('"');
+}
+
+void put_json_chars(Writer& out, std::string_view s) {
+  static const char hex[] = "0123456789abcdef";
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c == '"' || c == '\\') {
@@ -100,7 +105,6 @@ void put_json_string(Writer& out, std::string_view s) {
       ++i;
     }
   }
-  out.put('"');
 }
 
 void report_line(Writer& out, const ServiceReport& r, const Tai64n& now) {

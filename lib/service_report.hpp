@@ -39,5 +39,8 @@ void report_prom(Writer& out, const ServiceReport* r, size_t n, const Tai64n& no
 // s as a JSON string with its quotes: control characters and '"' '\'
 // escaped, each byte of invalid UTF-8 replaced by \ufffd.
 void put_json_string(Writer& out, std::string_view s);
+// The same without the quotes (valid UTF-8 split between two calls comes
+// out as \ufffd: split only at ASCII bytes).
+void put_json_chars(Writer& out, std::string_view s);
 
 }  // namespace lib

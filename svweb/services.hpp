@@ -1,0 +1,57 @@
+// The services of a scan directory, as svweb lists them: every entry not
+// starting with '.' that is a directory (symlinks followed, as svscan
+// follows them), sorted by name, each followed by NAME/log when that is a
+// directory. The list is read again for every request; the tables are
+// fixed at start-up (kMaxServices rows, kNameSpace bytes of names): past
+// them the list is cut short.
+#pragma once
+#include <cstddef>
+#include <string_view>
+
+#include "lib/service_report.hpp"
+
+namespace svweb {
+
+constexpr size_t kMaxServices = 8192;       // rows, logs included
+constexpr size_t kNameSpace = 1024 * 1024;  // bytes of "scandir/NAME[/log]" text
+
+class Services {
+ public:
+  // scandir: the path as given (it prefixes every "dir"); fd: it, open.
+  Services(std::string_view scandir, int fd) noexcept : scandir_(scandir), fd_(fd) {}
+  int dir_fd() const noexcept { return fd_; }
+
+  // Reads the list again. false on a read error (errno set); the list is
+  // then empty.
+  bool scan() noexcept;
+  size_t size() const noexcept { return n_; }
+  // "scandir/NAME" or "scandir/NAME/log", as svstat is given it.
+  std::string_view dir(size_t i) const noexcept { return dirs_[i]; }
+  // "NAME" or "NAME/log".
+  std::string_view name(size_t i) const noexcept { return dirs_[i].substr(scandir_.size() + 1); }
+  // Reports for rows [0, size()), filled by describe_all.
+  void describe_all() noexcept;
+  const lib::ServiceReport* reports() const noexcept { return reports_; }
+
+  // Opens NAME ("A" or "A/log") if it is one of the rows: A a plain name
+  // (http.hpp plain_name) that is a directory in scandir, and for A/log,
+  // A/log a directory. Returns an O_DIRECTORY descriptor, or -1.
+  int open_service(std::string_view name) const noexcept;
+  // Fills r (r.dir set to scandir/name in store, cap bytes) for the
+  // service open as dfd.
+  void describe_one(std::string_view name, int dfd, lib::ServiceReport& r, char* store,
+                    size_t cap) const noexcept;
+
+ private:
+  bool add(std::string_view name, bool log) noexcept;
+
+  std::string_view scandir_;
+  int fd_;
+  size_t n_ = 0;
+  size_t used_ = 0;
+  std::string_view dirs_[kMaxServices];
+  lib::ServiceReport reports_[kMaxServices];
+  char names_[kNameSpace];
+};
+
+}  // namespace svweb
