@@ -111,7 +111,7 @@ void log_json(int dirfd, const LogCursor& at, char* scratch, lib::LocalTimeText&
   while (last > begin && scratch[last - 1] != '\n') --last;
   if (last == begin && end - begin == kLogChunk) last = end;
   uint64_t offset = start + last;
-  put_head(out, ino, offset, offset < size, reset);
+  put_head(out, ino, offset, start + uint64_t(got) < size, reset);
   bool first = true;
   for (size_t p = begin; p < last;) {
     const void* nl = std::memchr(scratch + p, '\n', last - p);

@@ -14,7 +14,7 @@
 // follower asks ?from=OFFSET&ino=INO. When current was replaced (multilog
 // rotated it: another inode) it is read from its start; when it shrank or
 // from is missing, from its last kLogChunk bytes, with "reset": true (the
-// viewer starts again). "more": another chunk is already there.
+// viewer starts again). "more": the file holds more than this chunk read.
 #pragma once
 #include <cstddef>
 #include <cstdint>
