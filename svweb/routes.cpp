@@ -145,6 +145,7 @@ void Routes::handle(const Request& r, const char* peer, Space& space, Reply& out
     if (out.body.empty() && out.status != 204) error(out, space, out.status, out.type);
     return;
   }
+  if (api && n == 4 && seg[3] != "log") return error(out, space, 404, "no such action");
   bool page = n == 1 && seg[0].empty();
   bool get_path = page || (n == 1 && seg[0] == "metrics") || (api && n <= 4) ||
                   (n == 2 && seg[0] == "log") || (n == 3 && seg[0] == "api" && seg[1] == "log");
@@ -162,7 +163,6 @@ void Routes::handle(const Request& r, const char* peer, Space& space, Reply& out
   if (api && n == 2) return list(space, out);
   if (api && n == 3) return one(seg[2], space, out);
   if (api && n == 4) {
-    if (seg[3] != "log") return error(out, space, 404);
     char name[kSegmentSize + 4];
     std::memcpy(name, seg[2].data(), seg[2].size());
     std::memcpy(name + seg[2].size(), "/log", 4);
@@ -171,7 +171,6 @@ void Routes::handle(const Request& r, const char* peer, Space& space, Reply& out
   if (seg[0] == "log") {
     lib::Fd d(plain_name(seg[1]) ? services_.open_service(seg[1]) : -1);
     if (!d.valid()) return error(out, space, 404, "no such service");
-    struct stat;
     lib::Fd l(::openat(d.get(), "log", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!l.valid()) return error(out, space, 404, "no log directory");
     out.type = "text/html; charset=utf-8";
