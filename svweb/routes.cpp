@@ -141,9 +141,7 @@ void Routes::handle(const Request& r, const char* peer, Space& space, Reply& out
     std::memcpy(name, seg[2].data(), seg[2].size());
     size_t len = seg[2].size();
     if (n == 5) std::memcpy(name + len, "/log", 4), len += 4;
-    control(r, std::string_view(name, len), seg[n - 1], peer, out);
-    if (out.body.empty() && out.status != 204) error(out, space, out.status, out.type);
-    return;
+    return control(r, std::string_view(name, len), seg[n - 1], peer, space, out);
   }
   if (api && n == 4 && seg[3] != "log") return error(out, space, 404, "no such action");
   bool page = n == 1 && seg[0].empty();
@@ -253,13 +251,12 @@ void Routes::log_data(std::string_view name, std::string_view query, Space& spac
 }
 
 void Routes::control(const Request& r, std::string_view name, std::string_view action,
-                     const char* peer, Reply& out) noexcept {
+                     const char* peer, Space& space, Reply& out) noexcept {
   char pbuf[256];
   std::string_view shown = printable(r.path, pbuf, sizeof pbuf);
   auto refuse = [&](const char* why) {
     lib::warn({"refused POST ", shown, ": ", why, " from ", peer});
-    out.status = 403;
-    out.type = why;
+    error(out, space, 403, why);
   };
   if (!config_.control) return refuse("read-only (no -c)");
   // Cross-site requests: a browser names the page's origin; it must be
@@ -274,23 +271,13 @@ void Routes::control(const Request& r, std::string_view name, std::string_view a
   if (!r.has_token) return refuse("no token");
   if (!same_token(r.token, config_.token)) return refuse("bad token");
   lib::Fd d(services_.open_service(name));
-  if (!d.valid()) {
-    out.status = 404;
-    out.type = "no such service";
-    return;
-  }
+  if (!d.valid()) return error(out, space, 404, "no such service");
   unsigned char b = action_byte(action);
   lib::Fd c(::openat(d.get(), "supervise/control", O_WRONLY | O_NONBLOCK | O_CLOEXEC));
-  if (!c.valid()) {
-    out.status = 503;
-    out.type = errno == ENXIO ? "supervise not running" : lib::error_str(errno);
-    return;
-  }
-  if (lib::fd_write(c.get(), reinterpret_cast<const char*>(&b), 1) != 1) {
-    out.status = 503;
-    out.type = errno == EAGAIN ? "control busy" : lib::error_str(errno);
-    return;
-  }
+  if (!c.valid())
+    return error(out, space, 503, errno == ENXIO ? "supervise not running" : lib::error_str(errno));
+  if (lib::fd_write(c.get(), reinterpret_cast<const char*>(&b), 1) != 1)
+    return error(out, space, 503, errno == EAGAIN ? "control busy" : lib::error_str(errno));
   out.status = 204;
 }
 

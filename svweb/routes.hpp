@@ -53,7 +53,7 @@ class Routes {
   void one(std::string_view name, Space& space, Reply& out) noexcept;
   void log_data(std::string_view name, std::string_view query, Space& space, Reply& out) noexcept;
   void control(const Request& r, std::string_view name, std::string_view action, const char* peer,
-               Reply& out) noexcept;
+               Space& space, Reply& out) noexcept;
 
   Services& services_;
   const Pages& pages_;
