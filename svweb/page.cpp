@@ -30,9 +30,11 @@ pre#log { white-space: pre-wrap; word-break: break-word; font-size: 0.85em; }
 @media (max-width: 720px) {
   thead { display: none; }
   table, tbody, tr, td { display: block; }
-  tr { border: 1px solid #8886; border-radius: 6px; margin: 0.5em 0; padding: 0.3em; }
+  tr { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); border: 1px solid #8886;
+       border-radius: 6px; margin: 0.5em 0; padding: 0.3em; }
   td { border: 0; padding: 0.1em 0.3em; }
-  td::before { content: attr(data-label) ": "; font-size: 0.8em; opacity: 0.7; }
+  td[data-label=service], td[data-field=status], td[data-label=control] { grid-column: 1 / -1; }
+  td::before { content: attr(data-label) ": "; font-size: 0.8em; font-weight: normal; color: CanvasText; opacity: 0.7; }
   td[data-label=service]::before { content: ""; }
   td[data-label=service] { font-weight: 600; }
 }
