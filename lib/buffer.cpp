@@ -22,6 +22,7 @@ bool Writer::flush() noexcept {
 }
 
 bool Writer::put(std::string_view s) noexcept {
+  if (s.empty()) return true;  // an empty view may have a null data(): no memcpy of it
   if (s.size() <= cap_ - len_) {
     std::memcpy(buf_ + len_, s.data(), s.size());
     len_ += s.size();

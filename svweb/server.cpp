@@ -387,8 +387,16 @@ void serve(Routes& routes, const Listener* listeners, size_t nl, std::string_vie
     }
     w.now = lib::now_ms();
     if (p[0].revents & POLLIN) {
+      bool stop = false;
       for (int sig; (sig = lib::SelfPipe::read_signal());)
-        if (sig == SIGTERM || sig == SIGINT) return;
+        if (sig == SIGTERM || sig == SIGINT) stop = true;
+      if (stop) {
+        for (size_t i = 0; i < kMaxConns; ++i)
+          if (w.conns[i].state != State::kFree) close_conn(w, w.conns[i]);
+        delete[] w.conns;
+        for (char* b : w.big) delete[] b;
+        return;
+      }
     }
     for (size_t i = first_conn; i < n; ++i) {
       Conn& c = *who[i];

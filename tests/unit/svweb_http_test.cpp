@@ -369,7 +369,7 @@ TEST_CASE("svweb's request parser and routes survive fuzzing", "[svweb][fuzz]") 
   int null = ::open("/dev/null", O_WRONLY);
   ::dup2(null, 2);
   size_t done = 0, errors = 0, routed = 0;
-  for (int iter = 0; iter < 100000; ++iter) {
+  for (int iter = 0; iter < 60000; ++iter) {
     buf = corpus[pick(corpus.size())];
     int edits = 1 + int(pick(8));
     for (int e = 0; e < edits; ++e) {
