@@ -85,7 +85,7 @@ bool Services::scan() noexcept {
     dirs_[--out] = dirs_[i];
   }
   n_ = mains + logs;
-  for (size_t i = 0; i + 1 < n_ + 1; ++i) {
+  for (size_t i = 1; i < n_; ++i) {
     if (dirs_[i].data() != nullptr) continue;
     std::string_view main = dirs_[i - 1];
     size_t len = main.size() + 4;
@@ -132,9 +132,7 @@ int Services::open_service(std::string_view name) const noexcept {
   char path[300];
   if (!cstr(main, path, sizeof path - 4)) return -1;
   if (log) std::memcpy(path + main.size(), "/log", 5);
-  struct stat st;
-  if (::fstatat(fd_, path, &st, 0) == -1 || !S_ISDIR(st.st_mode)) return -1;
-  if (log && !is_dir_at(fd_, path)) return -1;
+  if (!is_dir_at(fd_, path)) return -1;
   return ::openat(fd_, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 

@@ -137,6 +137,11 @@ ok_if "/api/log/a?from=: only the new line" \
   python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); l=[x for x in j["lines"] if "line-" in x]; sys.exit(0 if len(l)==1 and not j["reset"] else repr(j))' "$T/log2.json"
 ok_if "/api/log: a bad from: 400" is 400 "$U/api/log/a?from=x&ino=1"
 
+# A head that never ends is answered 408 after 10 s (measured in the
+# background meanwhile, until the connection cap is tested).
+python3 "$PROBE" slowhead "$W" >"$T/slowhead" 2>&1 &
+slowhead=$!
+
 # Control.
 ERR=$T/web.err
 pid_b=$(sv_pid "$S/b")
@@ -197,6 +202,9 @@ ok_if "Transfer-Encoding: 501" eval '[ "$(python3 "$PROBE" raw "$W" "POST /api/s
 ok_if "... still serving others" is 200 "$U/api/services"
 ok_if "keep-alive: two requests on one connection" eval '[ "$(python3 "$PROBE" keepalive "$W")" = "200 200" ]'
 ok_if "pipelined: two answers in order" eval '[ "$(python3 "$PROBE" pipeline "$W")" = "200 404" ]'
+wait_for 40 "$slowhead"
+read -r code secs <"$T/slowhead"
+ok_if "a head not finished in 10 s: 408 ($code after $secs s)" eval '[ "$code" = 408 ] && [ "$secs" -ge 9 ] && [ "$secs" -le 20 ]'
 ok_if "more idle connections than the cap (100): a new one is served" eval '[ "$(python3 "$PROBE" idle "$W" 100)" = 200 ]'
 python3 "$PROBE" slowloris "$W" 100 6 >"$T/slow" 2>&1
 read -r slow <"$T/slow"

@@ -7,6 +7,8 @@
   svweb_probe.py slowloris HOST:PORT N S  N connections trickling a head, a byte a second, for S
                                           seconds, while a normal client asks every 0.2 s; prints
                                           "answers=A ok=K worst_ms=W"
+  svweb_probe.py slowhead HOST:PORT      half a request head, then nothing; prints the code and
+                                          the seconds until the answer
   svweb_probe.py idle HOST:PORT N         N idle connections open, then one request; prints its code
   svweb_probe.py jsoneq A B               JSON files A and B equal, "*seconds" fields aside
   svweb_probe.py one A B NAME             JSON object file A equals the element of array B whose dir ends in NAME
@@ -136,6 +138,13 @@ def main():
         for s in socks:
             s.close()
         print("answers=%d ok=%d worst_ms=%d" % (answers, ok, worst * 1000))
+    elif cmd == "slowhead":
+        s = connect(sys.argv[2])
+        s.settimeout(30)
+        t0 = time.time()
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        code, _, _ = read_response(s)
+        print(code, int(time.time() - t0))
     elif cmd == "idle":
         addr, n = sys.argv[2], int(sys.argv[3])
         socks = [connect(addr) for _ in range(n)]
