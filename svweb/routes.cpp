@@ -260,11 +260,14 @@ void Routes::control(const Request& r, std::string_view name, std::string_view a
   };
   if (!config_.control) return refuse("read-only (no -c)");
   // Cross-site requests: a browser names the page's origin; it must be
-  // this server as the client reached it.
+  // this server as the client reached it (https:// too: behind a TLS
+  // proxy that passes Host on).
   if (r.has_origin) {
-    bool same = r.has_host && r.origin.size() == 7 + r.host.size() &&
-                r.origin.substr(0, 7) == "http://" && iequals(r.origin.substr(7), r.host);
-    if (!same) return refuse("origin is not this server");
+    std::string_view o = r.origin;
+    if (o.substr(0, 7) == "http://") o.remove_prefix(7);
+    else if (o.substr(0, 8) == "https://") o.remove_prefix(8);
+    else o = {};
+    if (!r.has_host || o.empty() || !iequals(o, r.host)) return refuse("origin is not this server");
   }
   if (r.has_fetch_site && r.fetch_site != "same-origin" && r.fetch_site != "none")
     return refuse("not a same-origin request");

@@ -151,6 +151,8 @@ ok_if "POST with a wrong token: 403" is 403 -X POST -H 'X-Svweb-Token: wrong' "$
 ok_if "... warned" wait_until 5 grep -q "^svweb: warning: refused POST /api/services/b/restart: bad token from 127.0.0.1:[0-9]*\$" "$ERR"
 ok_if "... and b was not restarted" eval '[ "$(sv_pid "$S/b")" = "$pid_b" ]'
 ok_if "POST from another origin: 403" is 403 -X POST -H 'X-Svweb-Token: secret-token' -H 'Origin: http://evil.example' "$U/api/services/b/restart"
+ok_if "POST from the same host over https (a TLS proxy): 204" is 204 -X POST -H 'X-Svweb-Token: secret-token' -H "Origin: https://$W" "$U/api/services/b/continue"
+ok_if "POST from another scheme: 403" is 403 -X POST -H 'X-Svweb-Token: secret-token' -H "Origin: ftp://$W" "$U/api/services/b/continue"
 ok_if "POST cross-site: 403" is 403 -X POST -H 'X-Svweb-Token: secret-token' -H 'Sec-Fetch-Site: cross-site' "$U/api/services/b/restart"
 ok_if "POST with an unknown action: 404" is 404 -X POST -H 'X-Svweb-Token: secret-token' "$U/api/services/b/explode"
 ok_if "POST to a service not listed: 404" is 404 -X POST -H 'X-Svweb-Token: secret-token' "$U/api/services/.hidden/down"
