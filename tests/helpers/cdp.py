@@ -27,6 +27,8 @@ Commands:
     str JS            the same; VALUE: the string, newlines shown as \\n
     type SELECTOR TEXT  focus the element, select its text, insert TEXT
     click SELECTOR    a real mouse click at the element's centre
+    errors            VALUE: the JSON list of the page's uncaught exceptions
+                      since the last "errors"
     screenshot PATH   PNG of the viewport
     quit              end chromium and exit
 EOF on stdin, SIGTERM, SIGINT and SIGHUP end chromium too.
@@ -157,6 +159,22 @@ class Browser:
                     return e
                 i += 1
             m = self._read_one(deadline)
+            if "method" in m:
+                self.events.append(m)
+
+    def drain(self):
+        """Queues the events already sent, without waiting."""
+        while True:
+            if b"\0" not in self.buf:
+                r, _, _ = select.select([self.rfd], [], [], 0)
+                if not r:
+                    return
+                chunk = os.read(self.rfd, 1 << 16)
+                if not chunk:
+                    raise CdpError("chromium closed its pipe (exit %s)" % self.proc.poll())
+                self.buf += chunk
+                continue
+            m = self._read_one(time.monotonic() + self.timeout)
             if "method" in m:
                 self.events.append(m)
 
@@ -300,6 +318,20 @@ class Page:
                 p.update(button="left", clickCount=1)
             self.call("Input.dispatchMouseEvent", p)
 
+    def errors(self):
+        """The uncaught JavaScript exceptions of the page so far (and drops
+        the other queued events of the page)."""
+        self.b.drain()
+        out, keep = [], []
+        for e in self.b.events:
+            if e.get("sessionId") != self.session:
+                keep.append(e)
+            elif e["method"] == "Runtime.exceptionThrown":
+                d = e["params"]["exceptionDetails"]
+                out.append(d.get("exception", {}).get("description") or d.get("text"))
+        self.b.events = keep
+        return out
+
     def screenshot(self, path):
         data = self.call("Page.captureScreenshot", {"format": "png"})["data"]
         with open(path, "wb") as f:
@@ -347,6 +379,8 @@ def serve(argv):
                 elif cmd == "click":
                     page.click(arg)
                     say("ok")
+                elif cmd == "errors":
+                    say("ok " + json.dumps(page.errors()))
                 elif cmd == "screenshot":
                     page.screenshot(arg)
                     say("ok")

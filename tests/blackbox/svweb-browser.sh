@@ -1,0 +1,230 @@
+# svweb in a real browser: headless chromium, driven over its DevTools pipe
+# by tests/helpers/cdp.py, shows a scan directory of three services (a with
+# a multilog log service, b, c) under our svscan. The page's states and pids
+# are svstat -j's; a killed ./run shows up on the page without a reload;
+# Restart with the token (typed into #token, the button clicked with the
+# mouse) restarts the service, a wrong token does not; the log view shows
+# the lines a service just wrote, stamps as local time (tai64nlocal's text),
+# and HTML in a log line as text. SCREENSHOT=path saves a picture of the
+# page (doc/svweb.png in the README).
+# Skipped, with a visible line, without /usr/bin/chromium or $BIN/svweb.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../helpers/svscan_common.sh"
+CDP=$(cd "$(dirname "$0")/../helpers" && pwd)/cdp.py
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+[ -x "$BIN/svweb" ] || { skip all "svweb is not built ($BIN/svweb)"; finish; exit; }
+[ -x "$CHROMIUM" ] || { skip all "no $CHROMIUM (Debian's chromium; .ci/run installs it)"; finish; exit; }
+need_supervise
+ok_if() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name" "${DETAIL:-}"; fi; DETAIL=""; }
+DETAIL=""
+
+# Local time that is not UTC, for svweb and chromium alike: a stamp shown
+# in UTC would not match tai64nlocal's text.
+[ -f /usr/share/zoneinfo/America/St_Johns ] && export TZ=America/St_Johns
+
+S=$T/service
+# ./run of a, b, c: a line a second, each with the pid of the shell (so a
+# line written after a restart is known) and a count. a's lines go to its
+# log; a also writes a line of HTML that must reach the page as text.
+for n in a b c; do
+  mkservice "$S/$n" "exec 2>&1
+i=0
+while :; do
+  i=\$((i + 1))
+  echo \"tick $n \$\$ \$i\"
+  [ $n != a ] || echo \"<img src=x onerror=\\\"window.pwned=1\\\"> &amp; <b>bold</b> \$\$ \$i\"
+  sleep 1
+done"
+done
+mkservice "$S/a/log" "exec '$BIN/multilog' t ./main"
+TOKEN=tok-$RANDOM$RANDOM$RANDOM
+printf '%s' "$TOKEN" >"$T/token"
+spawn SV env PATH="$RUNPATH" "$BIN/svscan" "$S" >"$T/svscan.out" 2>"$T/svscan.err"
+wait_until 10 all_up "$S/a" "$S/a/log" "$S/b" "$S/c" || fail "the services start"
+
+spawn SW "$BIN/svweb" -l 127.0.0.1:0 -c "$T/token" "$S" >"$T/svweb.out" 2>"$T/svweb.err"
+listening() { grep -q '^127\.0\.0\.1:[0-9][0-9]*$' "$T/svweb.out"; }
+if wait_until 10 listening; then
+  pass "svweb -l 127.0.0.1:0 prints address:port"
+else
+  fail "svweb -l 127.0.0.1:0 prints address:port" "stdout: $(head -3 "$T/svweb.out")" "stderr: $(head -3 "$T/svweb.err")"
+  finish; exit
+fi
+URL=http://$(head -1 "$T/svweb.out")
+
+# The driver, spoken to through two FIFOs (opened read-write: no open blocks).
+mkfifo "$T/cmd" "$T/res"
+driver() { TMPDIR=$T exec python3 "$CDP" serve 1000x700 <"$T/cmd" >"$T/res" 2>"$T/cdp.err"; }
+spawn DRV driver
+exec 7<>"$T/cmd" 8<>"$T/res"
+# cdp COMMAND...: one command to the driver; its answer (after "ok ") in R.
+# True when it says ok. Bounded: 60 s for an answer.
+cdp() {
+  printf '%s\n' "$*" >&7
+  R=""
+  IFS= read -r -t 60 R <&8 || { R="no answer from the driver in 60 s"; return 1; }
+  case $R in
+    ok) R=""; return 0 ;;
+    "ok "*) R=${R#ok }; return 0 ;;
+  esac
+  return 1
+}
+if ! IFS= read -r -t 60 R <&8 || [ "${R%% *}" != ok ]; then
+  fail "chromium starts" "$R" "$(tail -5 "$T/cdp.err")"
+  finish; exit
+fi
+set -- $R
+CHROME=$2
+spawned="$spawned $CHROME"  # its process group is ended at exit too
+echo "NOTE - $TEST_NAME: chromium $("$CHROMIUM" --version 2>/dev/null | sed -n 's/^Chromium \([^ ]*\).*/\1/p') started in $3 s"
+
+# svstat_rows NAME...: "NAME state pid" for each, as svstat -j says.
+svstat_rows() {
+  local n dirs=()
+  for n in "$@"; do dirs+=("$S/$n"); done
+  "$BIN/svstat" -j "${dirs[@]}" | python3 -c '
+import json, sys
+for o in json.load(sys.stdin):
+    pid = o.get("pid")
+    print(o["dir"][len(sys.argv[1]) + 1:], o.get("state", "?"), "" if pid is None else pid)' "$S"
+}
+svpid() { svstat_rows "$1" | { read -r _ _ p; echo "$p"; }; }
+# page_rows: "NAME state pid" for every service row of the page, sorted.
+JS_ROWS="[...document.querySelectorAll('[data-service]')].filter(e => e.querySelector('[data-field=state]')).map(e => e.dataset.service + ' ' + e.querySelector('[data-field=state]').textContent.trim() + ' ' + (e.querySelector('[data-field=pid]') || {textContent: '?'}).textContent.trim()).sort().join('\\n')"
+page_rows() { cdp str "$JS_ROWS" && printf '%b\n' "$R"; }
+page_row() { page_rows | grep "^$1 "; }
+
+rows_match() {
+  want=$(svstat_rows a a/log b c | sort)
+  got=$(page_rows)
+  [ "$want" = "$got" ]
+}
+pid_shown() {  # pid_shown NAME PID: the page shows NAME up with PID
+  [ "$(page_row "$1")" = "$1 up $2" ]
+}
+pid_changed() {  # pid_changed NAME OLD: svstat shows NAME up with another pid
+  local p
+  p=$(svpid "$1")
+  [ -n "$p" ] && [ "$p" != "$2" ]
+}
+
+# --- the page -----------------------------------------------------------
+if cdp open "$URL/"; then
+  pass "the page loads"
+  echo "NOTE - $TEST_NAME: page load (navigate to load event): $R s"
+else
+  fail "the page loads" "$R"
+fi
+cdp str "document.body.dataset.control"
+DETAIL="data-control: $R" ok_if "<body data-control=\"1\"> with -c" [ "$R" = 1 ]
+cdp eval "window.svwebTestMark = 42"
+if wait_until 10 rows_match; then
+  pass "every service's state and pid on the page are svstat -j's"
+else
+  fail "every service's state and pid on the page are svstat -j's" "svstat -j:" "$want" "page:" "$got"
+fi
+cdp str "[...document.querySelectorAll('a[href]')].map(a => new URL(a.href).pathname).join(' ')"
+links=" $R "
+has_links() { case $links in *" /log/a "*) ;; *) return 1 ;; esac; case $links in *" /log/b "*) ;; *) return 1 ;; esac; case $links in *" /log/c "*) ;; *) return 1 ;; esac; }
+DETAIL="links:$links" ok_if "a link per service to /log/NAME" has_links
+cdp eval "document.querySelectorAll('button[data-action=restart][data-service]').length"
+DETAIL="restart buttons: $R" ok_if "a Restart button per service" [ "$R" -ge 3 ] 2>/dev/null
+
+# A killed ./run: the page follows without a reload.
+old=$(svpid b)
+kill -KILL "$old"
+wait_until 10 pid_changed b "$old" || fail "supervise restarts b's killed ./run" "$(svstat_rows b)"
+new=$(svpid b)
+if wait_until 10 pid_shown b "$new"; then
+  pass "b's new pid shows on the page after ./run was killed"
+else
+  fail "b's new pid shows on the page after ./run was killed" "svstat: $(svstat_rows b)" "page: $(page_row b)"
+fi
+cdp eval "window.svwebTestMark"
+DETAIL="window.svwebTestMark: $R" ok_if "... without a reload" [ "$R" = 42 ]
+
+# Restart: with a wrong token nothing happens; with the token, c restarts.
+old=$(svpid c)
+cdp type "#token" "wrong-$TOKEN" || fail "type into #token" "$R"
+cdp click "button[data-action=restart][data-service=c]" || fail "click c's Restart" "$R"
+refused() { grep -q '^svweb: warning: ' "$T/svweb.err"; }
+wait_until 5 refused
+DETAIL="stderr: $(cat "$T/svweb.err")" ok_if "a wrong token: a warning on svweb's stderr" refused
+sleep 1
+DETAIL="svstat: $(svstat_rows c)" ok_if "a wrong token: c is not restarted" [ "$(svpid c)" = "$old" ]
+cdp type "#token" "$TOKEN" || fail "type into #token" "$R"
+cdp click "button[data-action=restart][data-service=c]" || fail "click c's Restart" "$R"
+if wait_until 10 pid_changed c "$old"; then
+  pass "Restart with the token: svstat shows c's new pid"
+else
+  fail "Restart with the token: svstat shows c's new pid" "svstat: $(svstat_rows c)" "stderr: $(tail -3 "$T/svweb.err")"
+fi
+new=$(svpid c)
+if wait_until 10 pid_shown c "$new"; then
+  pass "... and so does the page"
+else
+  fail "... and so does the page" "svstat: $(svstat_rows c)" "page: $(page_row c)"
+fi
+cdp str "[Object.values(sessionStorage).includes('$TOKEN'), document.cookie.includes('$TOKEN'), location.href.includes('$TOKEN')].join(' ')"
+DETAIL="in sessionStorage, a cookie, the URL: $R" ok_if "the token is kept in sessionStorage, in no cookie, not in the URL" [ "$R" = "true false false" ]
+cdp errors
+DETAIL="$R" ok_if "the page threw no JavaScript error" [ "$R" = "[]" ]
+if [ -n "${SCREENSHOT:-}" ]; then
+  sleep 2  # a few seconds in state
+  cdp open "$URL/" && wait_until 10 rows_match
+  if cdp screenshot "$(cd "$(dirname "$SCREENSHOT")" && pwd)/$(basename "$SCREENSHOT")"; then
+    echo "NOTE - $TEST_NAME: screenshot saved in $SCREENSHOT"
+  else
+    fail "screenshot" "$R"
+  fi
+fi
+
+# --- the log view ---------------------------------------------------------
+CUR=$S/a/log/main/current
+apid=$(svpid a)
+# last_n: the count of a's last tick line in its log (0 if none).
+last_n() { sed -n "s/^@[0-9a-f]* tick a $apid \([0-9]*\)\$/\1/p" "$CUR" | tail -1 | grep . || echo 0; }
+if cdp open "$URL/log/a"; then pass "the log page of a loads"; else fail "the log page of a loads" "$R"; fi
+n=$(($(last_n) + 2))
+# shown LINE: #log holds LINE, whole.
+shown() { cdp str "document.getElementById('log') ? document.getElementById('log').textContent : 'no #log'" && printf '%s\n' "$R" | sed 's/\\n/\n/g' | grep -qxF -- "$1"; }
+# line_of PATTERN: the last line of a's log ending in PATTERN (a regular
+# expression), through tai64nlocal.
+line_of() { grep -- "$1\$" "$CUR" | tail -1 | "$BIN/tai64nlocal"; }
+written() { grep -q -- " tick a $apid $n\$" "$CUR" && grep -q -- " <b>bold</b> $apid $n\$" "$CUR"; }
+if wait_until 10 written; then
+  want=$(line_of " tick a $apid $n")
+  if wait_until 10 shown "$want"; then
+    pass "the log view follows a's new lines, stamps as local time"
+  else
+    fail "the log view follows a's new lines, stamps as local time" "want: $want" "#log ends: $(printf '%s\n' "$R" | sed 's/\\n/\n/g' | tail -3)"
+  fi
+  want=$(line_of " <b>bold</b> $apid $n")
+  if wait_until 10 shown "$want"; then
+    pass "HTML in a log line shows as its text"
+  else
+    fail "HTML in a log line shows as its text" "want: $want" "#log ends: $(printf '%s\n' "$R" | sed 's/\\n/\n/g' | tail -3)"
+  fi
+else
+  fail "a writes to its log" "$(tail -3 "$CUR" 2>&1)"
+fi
+cdp str "document.querySelectorAll('#log img, #log b').length + ' ' + (window.pwned === undefined)"
+DETAIL="elements, no handler ran: $R" ok_if "... and never as markup" [ "$R" = "0 true" ]
+cdp errors
+DETAIL="$R" ok_if "the log page threw no JavaScript error" [ "$R" = "[]" ]
+
+# --- the end ----------------------------------------------------------------
+cdp quit
+wait_for 20 "$DRV"
+DETAIL="exit $?: $(tail -3 "$T/cdp.err")" ok_if "the driver ends" true
+chrome_gone() { ! kill -0 -- "-$CHROME" 2>/dev/null; }
+wait_until 10 chrome_gone
+ok_if "chromium's process group has ended" chrome_gone
+kill -TERM "$SW"
+wait_for 10 "$SW"
+rc=$?
+DETAIL="exit $rc; stderr: $(tail -3 "$T/svweb.err")" ok_if "SIGTERM ends svweb, exit 0" [ "$rc" = 0 ]
+stop "$SV"
+kill_under "$T"
+if nothing_left "$T"; then pass "nothing left running"; else fail "nothing left running" "$(procs_under "$T")"; fi
+finish
