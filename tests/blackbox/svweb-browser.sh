@@ -78,7 +78,9 @@ CHROME=$2
 spawned="$spawned $CHROME"  # its process group is ended at exit too
 echo "NOTE - $TEST_NAME: chromium $("$CHROMIUM" --version 2>/dev/null | sed -n 's/^Chromium \([^ ]*\).*/\1/p') started in $3 s"
 
-# svstat_rows NAME...: "NAME state pid" for each, as svstat -j says.
+# svstat_rows NAME...: "NAME state pid" for each, as svstat -j says: the
+# state the page shows is svstat's "policy" (up, down, finishing, backoff,
+# ...), or its "state" when the policy is null (svweb(8)).
 svstat_rows() {
   local n dirs=()
   for n in "$@"; do dirs+=("$S/$n"); done
@@ -86,7 +88,8 @@ svstat_rows() {
 import json, sys
 for o in json.load(sys.stdin):
     pid = o.get("pid")
-    print(o["dir"][len(sys.argv[1]) + 1:], o.get("state", "?"), "" if pid is None else pid)' "$S"
+    state = o.get("policy") or o.get("state") or "unsupervised"
+    print(o["dir"][len(sys.argv[1]) + 1:], state, "" if pid is None else pid)' "$S"
 }
 svpid() { svstat_rows "$1" | { read -r _ _ p; echo "$p"; }; }
 # page_rows: "NAME state pid" for every service row of the page, sorted.
