@@ -8,12 +8,14 @@
 #           ("1 4 16") concurrent connections, $SECS (10) s each, by
 #           tests/helpers/httpload (one thread, one poll loop, one request in
 #           flight per connection); then GET /api/services/s1 and GET /
-#           with 4. (Python's http.client in threads peaks at about a
-#           tenth of httpload's rate on this machine: it would measure
-#           itself.)
+#           with 4. (Python's http.client in 4 threads peaked at about a
+#           fifth of httpload's rate against svweb's GET /: it would measure
+#           itself.) And, for scale, the time svstat -j takes to report the
+#           same services (median of 5 runs).
 #   page:   headless chromium driven by tests/helpers/cdp.py: its start,
-#           then $LOADS (5) loads of the page: to the load event, and until
-#           every service's row shows a state (median and worst).
+#           then $LOADS (5) loads of the page: from the navigation's start
+#           to the load event, and until every service's row shows a state,
+#           by the page's clock (median and worst).
 #   memory: svweb's VmRSS and VmHWM (/proc/PID/status) once started, after
 #           the rps runs, and after the page section.
 #   idle:   svweb's CPU (utime+stime, clock ticks) over $SPAN (60) s on the
@@ -100,6 +102,10 @@ load() {
 if want rps; then
   bytes=$(curl -s "http://$ADDR/api/services" | wc -c)
   echo "GET /api/services: $bytes bytes for $TREE services"
+  for i in 1 2 3 4 5; do
+    a=$EPOCHREALTIME; "$BIN/svstat" -j "$S"/s* >/dev/null; z=$EPOCHREALTIME
+    awk -v a="$a" -v z="$z" 'BEGIN { printf "%d\n", (z - a) * 1000000 }'
+  done | sort -n | sed -n '3s/.*/svstat -j of the same services: & us (median of 5)/p'
   for c in $CONNS; do load /api/services "$c"; done
   load /api/services/s1 4
   load / 4
@@ -131,21 +137,25 @@ def group_ticks(pgid):
             pass
     return t
 
-ROWS = ("[...document.querySelectorAll('[data-service]')].filter(e => {"
-        " const s = e.querySelector('[data-field=state]'); return s && s.textContent.trim() !== ''; }).length")
+# In the page: once every row shows a state, the milliseconds since the
+# navigation began, and the load event's (the page's own clock).
+SHOWN = """new Promise(done => {
+  const rows = () => [...document.querySelectorAll('[data-service]')].filter(e => {
+    const s = e.querySelector('[data-field=state]'); return s && s.textContent.trim() !== ''; }).length;
+  const look = () => rows() >= %d
+    ? done([performance.getEntriesByType('navigation')[0].loadEventEnd, performance.now()])
+    : setTimeout(look, 5);
+  look(); })""" % tree
 with cdp.Browser() as b:
     print("chromium %s started in %.2f s" % (b.version.get("product", "?"), b.start_seconds))
     page = b.new_page()
     load, full = [], []
     for _ in range(loads):
         page.navigate("about:blank")
-        t0 = time.monotonic()
         page.navigate(url, timeout=60)
-        load.append(time.monotonic() - t0)
-        deadline = t0 + 60
-        while page.evaluate(ROWS) < tree and time.monotonic() < deadline:
-            time.sleep(0.01)
-        full.append(time.monotonic() - t0)
+        a, z = page.evaluate(SHOWN, timeout=60)
+        load.append(a / 1000)
+        full.append(z / 1000)
     load.sort(); full.sort()
     if loads > 1 or span == 0:
         print("page load, %d services, %d loads: load event median %.0f ms (worst %.0f); every row shown median %.0f ms (worst %.0f)"
