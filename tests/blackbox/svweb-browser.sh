@@ -116,7 +116,8 @@ if cdp open "$URL/"; then
   pass "the page loads"
   echo "NOTE - $TEST_NAME: page load (navigate to load event): $R s"
 else
-  fail "the page loads" "$R"
+  fail "the page loads" "$R" "svweb's stderr: $(tail -5 "$T/svweb.err")"
+  finish; exit  # nothing more to see
 fi
 cdp str "document.body.dataset.control"
 DETAIL="data-control: $R" ok_if "<body data-control=\"1\"> with -c" [ "$R" = 1 ]
