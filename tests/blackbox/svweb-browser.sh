@@ -173,6 +173,13 @@ cdp str "[Object.values(sessionStorage).includes('$TOKEN'), document.cookie.incl
 DETAIL="in sessionStorage, a cookie, the URL: $R" ok_if "the token is kept in sessionStorage, in no cookie, not in the URL" [ "$R" = "true false false" ]
 cdp errors
 DETAIL="$R" ok_if "the page threw no JavaScript error" [ "$R" = "[]" ]
+# On a phone (390 CSS pixels wide): no sideways scrolling, every row and
+# its Restart button visible.
+cdp viewport 390x844 mobile && cdp open "$URL/" && wait_until 10 rows_match
+cdp str "[document.documentElement.scrollWidth, innerWidth, [...document.querySelectorAll('tr[data-service]')].filter(r => { const b = r.getBoundingClientRect(); return b.width > 0 && b.right <= innerWidth; }).length, [...document.querySelectorAll('button[data-action=restart]')].filter(b => { const x = b.getBoundingClientRect(); return x.width > 0 && x.right <= innerWidth; }).length].join(' ')"
+DETAIL="page width, window width, rows and Restart buttons within it: $R" ok_if "readable on a phone: no sideways scrolling, rows and buttons in view" [ "$R" = "390 390 4 4" ]
+if [ -n "${SHOT_PHONE:-}" ]; then cdp screenshot "$SHOT_PHONE"; fi
+cdp viewport 1000x700
 if [ -n "${SCREENSHOT:-}" ]; then
   sleep 2  # a few seconds in state
   cdp open "$URL/" && wait_until 10 rows_match

@@ -27,6 +27,7 @@ Commands:
     str JS            the same; VALUE: the string, newlines shown as \\n
     type SELECTOR TEXT  focus the element, select its text, insert TEXT
     click SELECTOR    a real mouse click at the element's centre
+    viewport WxH [mobile]  the window's size (mobile: as a phone); reload to apply
     errors            VALUE: the JSON list of the page's uncaught exceptions
                       since the last "errors"
     screenshot PATH   PNG of the viewport
@@ -186,9 +187,7 @@ class Browser:
         page = Page(self, target, session)
         self.call("Page.enable", session=session)
         self.call("Runtime.enable", session=session)
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1,
-                   "mobile": False}, session=session)
+        page.viewport(width, height)
         return page
 
     # -- the end ----------------------------------------------------------
@@ -272,6 +271,14 @@ class Page:
 
     def call(self, method, params=None, timeout=None):
         return self.b.call(method, params, session=self.session, timeout=timeout)
+
+    def viewport(self, width, height, mobile=False):
+        """The window's size in CSS pixels; mobile: a phone's (meta viewport
+        honoured, touch)."""
+        self.call("Emulation.setDeviceMetricsOverride",
+                  {"width": width, "height": height, "deviceScaleFactor": 1,
+                   "mobile": mobile})
+        self.call("Emulation.setTouchEmulationEnabled", {"enabled": mobile})
 
     def navigate(self, url, timeout=None):
         """Loads URL and waits for its load event; returns the seconds taken."""
@@ -378,6 +385,11 @@ def serve(argv):
                     say("ok")
                 elif cmd == "click":
                     page.click(arg)
+                    say("ok")
+                elif cmd == "viewport":
+                    size, _, kind = arg.partition(" ")
+                    w, h = (int(x) for x in size.split("x"))
+                    page.viewport(w, h, kind == "mobile")
                     say("ok")
                 elif cmd == "errors":
                     say("ok " + json.dumps(page.errors()))
