@@ -30,7 +30,7 @@ Commands:
     viewport WxH [mobile]  the window's size (mobile: as a phone); reload to apply
     errors            VALUE: the JSON list of the page's uncaught exceptions
                       since the last "errors"
-    screenshot PATH   PNG of the viewport
+    screenshot PATH   PNG of the viewport (no lower than the page's content)
     quit              end chromium and exit
 EOF on stdin, SIGTERM, SIGINT and SIGHUP end chromium too.
 """
@@ -340,7 +340,10 @@ class Page:
         return out
 
     def screenshot(self, path):
-        data = self.call("Page.captureScreenshot", {"format": "png"})["data"]
+        """A PNG of the viewport, cut off below the page's content."""
+        w, h = self.evaluate("[innerWidth, Math.min(innerHeight, Math.ceil(document.body.getBoundingClientRect().bottom) + 16)]")
+        data = self.call("Page.captureScreenshot",
+                         {"format": "png", "clip": {"x": 0, "y": 0, "width": w, "height": h, "scale": 1}})["data"]
         with open(path, "wb") as f:
             f.write(base64.b64decode(data))
 
