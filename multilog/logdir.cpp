@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/clock.hpp"
 #include "lib/dirents.hpp"
 #include "lib/fd.hpp"
 #include "lib/lock.hpp"
@@ -38,12 +39,6 @@ int fd_move(int to, int from) noexcept {
 
 }  // namespace
 
-uint64_t monotonic_ns() noexcept {
-  timespec ts;
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return uint64_t(ts.tv_sec) * 1000000000 + uint64_t(ts.tv_nsec) + 1;
-}
-
 // ---- start-up: the reference's restart()
 
 void LogDir::start(const multilog::LogDirSpec& spec) {
@@ -72,7 +67,7 @@ void LogDir::start(const multilog::LogDirSpec& spec) {
     if (::fchmod(cur_, 0644) == -1) lib::die_sys(temp, {"unable to set mode of ", dir_, "/current"});
     bytes = uint64_t(st.st_size);
     cur_size_ = cur_synced_ = bytes;
-    if (bytes) born_ = monotonic_ns();  // its age before this run is not known
+    if (bytes) born_ = lib::now_ns();  // its age before this run is not known
     model_ = multilog::RotationModel(this, size_, bytes, 0);
     return;
   }
@@ -138,7 +133,7 @@ void LogDir::write_to(uint64_t end) noexcept {
   while (real_ < end) {
     ssize_t w = lib::fd_write(cur_, out_ + (real_ - base_), size_t(end - real_));
     if (w > 0) {
-      if (!cur_size_) born_ = monotonic_ns();
+      if (!cur_size_) born_ = lib::now_ns();
       real_ += uint64_t(w);
       cur_size_ += uint64_t(w);
       start_writeback();

@@ -14,9 +14,6 @@
 
 namespace multilog {
 
-// CLOCK_MONOTONIC in nanoseconds (never 0).
-uint64_t monotonic_ns() noexcept;
-
 class LogDir final : public multilog::RotationSink {
  public:
   LogDir() = default;
@@ -58,7 +55,7 @@ class LogDir final : public multilog::RotationSink {
   }
   // SIGALRM: rotate current if it is not empty.
   void force_rotate() noexcept { model_.force_rotate(); }
-  // r: when current is due for rotation by time (monotonic_ns()), or 0:
+  // r: when current is due for rotation by time (lib::now_ns()), or 0:
   // never (no r, or current empty).
   uint64_t due() const noexcept { return born_ && period_ ? born_ + period_ : 0; }
   // r: current is due; rotates it (it is not empty).
@@ -87,7 +84,7 @@ class LogDir final : public multilog::RotationSink {
   uint64_t size_ = 0, num_ = 0;
   uint64_t total_ = 0;   // S, 0: none
   uint64_t period_ = 0;  // r in nanoseconds, 0: none
-  uint64_t born_ = 0;    // monotonic_ns() when current got its first byte; 0: empty
+  uint64_t born_ = 0;    // lib::now_ns() when current got its first byte; 0: empty
   int dfd_ = -1, lock_ = -1, cur_ = -1;
 
   // out_[0, len_) holds output stream bytes [base_, base_ + len_); real_ is

@@ -39,6 +39,7 @@
 #include <memory>
 #include <vector>
 
+#include "lib/clock.hpp"
 #include "lib/err.hpp"
 #include "lib/fd.hpp"
 #include "lib/local_time.hpp"
@@ -504,7 +505,7 @@ void Logger::time_rotations(int& timeout_ms) {
   for (size_t j = 0; j < ndirs_; ++j) {
     uint64_t due = dirs_[j].due();
     if (!due) continue;
-    if (!now) now = multilog::monotonic_ns();
+    if (!now) now = lib::now_ns();
     if (now >= due) {
       dirs_[j].time_rotate();
       due = dirs_[j].due();
