@@ -4,13 +4,18 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
+
 namespace lib {
 namespace {
 
 int g_pipe[2] = {-1, -1};
+std::atomic<bool> g_caught{false};  // see pending()
+static_assert(std::atomic<bool>::is_always_lock_free);  // so the handler may set it
 
 extern "C" void on_signal(int sig) {
   int e = errno;
+  g_caught.store(true, std::memory_order_relaxed);
   unsigned char c = static_cast<unsigned char>(sig);
   ssize_t r = ::write(g_pipe[1], &c, 1);  // full: a wakeup is pending anyway
   (void)r;
@@ -39,11 +44,19 @@ bool SelfPipe::catch_signal(int sig) noexcept {
 
 int SelfPipe::fd() noexcept { return g_pipe[0]; }
 
+bool SelfPipe::pending() noexcept { return g_caught.load(std::memory_order_relaxed); }
+
 int SelfPipe::read_signal() noexcept {
+  // Cleared before the read: a signal caught after this point either
+  // leaves its byte for this read or sets the flag again. A byte read:
+  // more may follow, the flag stays.
+  g_caught.store(false, std::memory_order_relaxed);
   unsigned char c;
   ssize_t r;
   do r = ::read(g_pipe[0], &c, 1); while (r == -1 && errno == EINTR);
-  return r == 1 ? c : 0;
+  if (r != 1) return 0;
+  g_caught.store(true, std::memory_order_relaxed);
+  return c;
 }
 
 void reset_signals_for_exec() noexcept {

@@ -21,6 +21,12 @@ class SelfPipe {
   static int fd() noexcept;
   // Next pending signal number, or 0 when none is pending.
   static int read_signal() noexcept;
+  // Whether a signal may be waiting in the pipe: false only when no signal
+  // was caught since init() or since a read_signal() found the pipe
+  // empty. So
+  // a busy loop can look at the pipe only when this says so instead of
+  // polling it every time. No system call; async-signal-safe.
+  static bool pending() noexcept;
 };
 
 // Restores the default disposition of every catchable signal and an empty

@@ -24,6 +24,27 @@ TEST_CASE("signals arrive as bytes on the self-pipe", "[sig]") {
   CHECK(r.exit_code() == 0);
 }
 
+TEST_CASE("pending says a caught signal may wait, until the pipe is read", "[sig]") {
+  auto r = test::run_child([] {
+    if (!lib::SelfPipe::init() || !lib::SelfPipe::catch_signal(SIGUSR1) ||
+        !lib::SelfPipe::catch_signal(SIGHUP))
+      ::_exit(2);
+    if (lib::SelfPipe::pending()) ::_exit(3);
+    ::raise(SIGUSR1);  // handled before raise returns (not blocked)
+    if (!lib::SelfPipe::pending()) ::_exit(4);
+    if (lib::SelfPipe::read_signal() != SIGUSR1) ::_exit(5);
+    if (!lib::SelfPipe::pending()) ::_exit(6);  // more may follow until a read finds none
+    if (lib::SelfPipe::read_signal() != 0 || lib::SelfPipe::pending()) ::_exit(7);
+    ::raise(SIGUSR1);
+    ::raise(SIGHUP);
+    if (lib::SelfPipe::read_signal() != SIGUSR1 || !lib::SelfPipe::pending()) ::_exit(8);
+    if (lib::SelfPipe::read_signal() != SIGHUP || !lib::SelfPipe::pending()) ::_exit(9);
+    if (lib::SelfPipe::read_signal() != 0 || lib::SelfPipe::pending()) ::_exit(10);
+    ::_exit(0);
+  });
+  CHECK(r.exit_code() == 0);
+}
+
 TEST_CASE("catch_signal unblocks a signal an inherited mask blocked", "[sig]") {
   auto r = test::run_child([] {
     sigset_t s;
