@@ -62,7 +62,8 @@ constexpr size_t kStampLen = 26;           // "@" + 24 hex + " "
 constexpr size_t kHeadMax = kStampLen + lib::LocalTimeText::kMaxLen + 1 + multilog::kPrefixMax;
 constexpr size_t kFwdBuf = 256 * 1024;     // for 1: a line longer is never forwarded
 constexpr size_t kInBuf = 512 * 1024;      // one read
-constexpr size_t kTeeMax = 64 * 1024;      // one look at a pipe (see tee_setup)
+constexpr size_t kTeeMin = 64 * 1024;      // one look at a pipe, at first (see tee_setup)
+constexpr size_t kTeeMax = 256 * 1024;     // ... once a writer has filled a look (tee_grow)
 constexpr size_t kOutBuf = 1024 * 1024;    // per directory
 constexpr size_t kErrBuf = 64 * 1024;
 
@@ -95,6 +96,7 @@ class Logger {
   void run_read();
   void run_tee();
   bool tee_setup();
+  void tee_grow();
   int tee_take(bool exiting);
   void consume(uint64_t upto);
 
@@ -116,6 +118,9 @@ class Logger {
   int ep_ = -1;             // epoll, stdin edge-triggered: new input
   uint64_t consumed_ = 0;   // input offset: what has been taken from stdin
   uint64_t head_off_ = 0;   // input offset where a line kept whole (head) began
+  size_t chunk_ = kTeeMin;  // the most one look takes: what a kill can make written twice
+  bool full_ = false;       // the last look took a whole chunk: more is likely there
+  bool grown_ = false;      // tee_grow was tried
   char stamp_[kHeadMax];  // t's stamp, T's, then p's prefix: every line starts so
   size_t stamplen_ = 0;
   bool stamped_ = false;
@@ -586,11 +591,14 @@ bool Logger::tee_setup() {
   if (::pipe2(priv_, O_CLOEXEC) == -1) return false;
   // The pipe stays full until what was looked at is written: with room
   // for 4 chunks the writer goes on meanwhile instead of waiting for
-  // multilog (the read path's overlap). A chunk is 64 KB, so what a kill
-  // can make written twice stays at 64 KB. Best effort: a smaller pipe
-  // only costs speed.
-  if (::fcntl(0, F_GETPIPE_SZ) < int(4 * kTeeMax)) (void)::fcntl(0, F_SETPIPE_SZ, int(4 * kTeeMax));
-  (void)::fcntl(priv_[1], F_SETPIPE_SZ, int(kTeeMax));
+  // multilog (the read path's overlap). A chunk is 64 KB at first (256 KB
+  // once a fast writer shows up, see tee_grow), so what a kill can make
+  // written twice is one chunk. Best effort: a smaller pipe only costs
+  // speed.
+  if (::fcntl(0, F_GETPIPE_SZ) < int(4 * kTeeMin)) (void)::fcntl(0, F_SETPIPE_SZ, int(4 * kTeeMin));
+  (void)::fcntl(priv_[1], F_SETPIPE_SZ, int(kTeeMin));
+  const int priv = ::fcntl(priv_[1], F_GETPIPE_SZ);
+  chunk_ = priv > 0 && size_t(priv) < kTeeMin ? size_t(priv) : kTeeMin;
   sink_ = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   ep_ = ::epoll_create1(EPOLL_CLOEXEC);
   epoll_event ev{};
@@ -604,6 +612,20 @@ bool Logger::tee_setup() {
     return false;
   }
   return true;
+}
+
+// A look took a whole chunk: the writer is fast, and bigger chunks (fewer
+// system calls and wake-ups per megabyte) with a pipe of 4 of them (1 MB)
+// pay. Tried once: a pipe that is never filled keeps its size, and an
+// unprivileged user's pipe memory (pipe-user-pages-soft) is spent only on
+// the logs that need it. Refused (pipe-max-size, that limit): the chunk
+// stays as it is.
+void Logger::tee_grow() {
+  grown_ = true;
+  if (::fcntl(0, F_GETPIPE_SZ) < int(4 * kTeeMax) && ::fcntl(0, F_SETPIPE_SZ, int(4 * kTeeMax)) == -1)
+    return;
+  if (::fcntl(priv_[1], F_SETPIPE_SZ, int(kTeeMax)) == -1) return;
+  chunk_ = kTeeMax;
 }
 
 // Takes from stdin what has been written: the input up to upto.
@@ -622,12 +644,14 @@ void Logger::consume(uint64_t upto) {
 // processes what is new in it (exiting: up to the end of the first line).
 // Returns how many new bytes were processed, 0 if none, -1 at end of input.
 int Logger::tee_take(bool exiting) {
-  ssize_t r = ::tee(0, priv_[1], kTeeMax, SPLICE_F_NONBLOCK);
+  full_ = false;
+  ssize_t r = ::tee(0, priv_[1], chunk_, SPLICE_F_NONBLOCK);
   if (r == 0) return -1;  // empty and no writer left
   if (r == -1) {
     if (errno == EAGAIN || errno == EINTR) return 0;
     return -1;  // as a read error: the end of the input
   }
+  full_ = size_t(r) == chunk_;
   size_t got = 0;
   while (got < size_t(r)) {
     ssize_t k = ::read(priv_[0], in_.get() + got, size_t(r) - got);
@@ -649,6 +673,7 @@ int Logger::tee_take(bool exiting) {
   in_base_ += uint64_t(n);
   write_out();
   consume(state_ == State::head ? head_off_ : in_base_);
+  if (full_ && !grown_) tee_grow();
   return int(n > 0x7fffffff ? 0x7fffffff : n);
 }
 
@@ -667,32 +692,36 @@ void Logger::run_tee() {
     if (exiting && state_ == State::line_start) break;
     int timeout;
     time_rotations(timeout);
-    // A writer that fills the pipe while it still holds our bytes sleeps
-    // without waking its reader (the kernel wakes it when the pipe was
-    // empty, or when the write completes): waiting for an edge is bounded
-    // by a back-off, 50 us doubled up to a second while nothing comes.
-    int64_t wait_us = timeout == -1 ? -1 : int64_t(timeout) * 1000;
-    if (stuck && (wait_us == -1 || wait_us > backoff)) wait_us = backoff;
-    timespec ts{time_t(wait_us / 1000000), long(wait_us % 1000000) * 1000};
     const bool fwd_wait = fwd_ && fwd_done_;
-    pollfd pf[3] = {{stuck ? ep_ : 0, POLLIN, 0}, {lib::SelfPipe::fd(), POLLIN, 0},
-                    {1, POLLOUT, 0}};
-    int pr = ::ppoll(pf, fwd_wait ? 3 : 2, wait_us == -1 ? nullptr : &ts, nullptr);
-    if (pr == 0 && !stuck) continue;
-    if (pr == -1) {
-      if (errno == EINTR) continue;
-      lib::die_sys(temp, {"unable to poll"});
+    // The last look took a whole chunk: the next is looked at at once,
+    // without a poll, unless a signal or stdout wants attention.
+    if (!full_ || fwd_wait || lib::SelfPipe::pending()) {
+      // A writer that fills the pipe while it still holds our bytes sleeps
+      // without waking its reader (the kernel wakes it when the pipe was
+      // empty, or when the write completes): waiting for an edge is bounded
+      // by a back-off, 50 us doubled up to a second while nothing comes.
+      int64_t wait_us = timeout == -1 ? -1 : int64_t(timeout) * 1000;
+      if (stuck && (wait_us == -1 || wait_us > backoff)) wait_us = backoff;
+      timespec ts{time_t(wait_us / 1000000), long(wait_us % 1000000) * 1000};
+      pollfd pf[3] = {{stuck ? ep_ : 0, POLLIN, 0}, {lib::SelfPipe::fd(), POLLIN, 0},
+                      {1, POLLOUT, 0}};
+      int pr = ::ppoll(pf, fwd_wait ? 3 : 2, wait_us == -1 ? nullptr : &ts, nullptr);
+      if (pr == 0 && !stuck) continue;
+      if (pr == -1) {
+        if (errno == EINTR) continue;
+        lib::die_sys(temp, {"unable to poll"});
+      }
+      if (fwd_wait && pf[2].revents) {
+        fwd_flush();
+        flush_err();
+        if (!(pf[0].revents | pf[1].revents) && pr) continue;
+      }
+      if (pf[1].revents) {
+        multilog::take_signals();
+        continue;
+      }
+      if (pr == 0 && backoff < 1000000) backoff = backoff * 2 > 1000000 ? 1000000 : backoff * 2;
     }
-    if (fwd_wait && pf[2].revents) {
-      fwd_flush();
-      flush_err();
-      if (!(pf[0].revents | pf[1].revents) && pr) continue;
-    }
-    if (pf[1].revents) {
-      multilog::take_signals();
-      continue;
-    }
-    if (pr == 0 && backoff < 1000000) backoff = backoff * 2 > 1000000 ? 1000000 : backoff * 2;
     int t = tee_take(exiting);
     if (t == -1) break;
     if (t > 0) {
