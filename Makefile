@@ -59,6 +59,9 @@ UNIT_OBJS := $(UNIT_SRCS:%.cpp=$(OBJDIR)/%.o)
 UNIT_BIN  := $(OBJDIR)/unit-tests
 HELPER_SRCS := $(wildcard tests/helpers/*.cpp)
 HELPER_BINS := $(patsubst tests/helpers/%.cpp,$(OBJDIR)/helpers/%,$(HELPER_SRCS))
+# Programs the benchmarks run beside ours (bench/*.cpp, each one file).
+BENCH_SRCS := $(wildcard bench/*.cpp)
+BENCH_BINS := $(patsubst bench/%.cpp,$(OBJDIR)/bench/%,$(BENCH_SRCS))
 # An NSS module the account tests load into ours, the reference and id(1)
 # alike: built without the sanitizers, whatever SANITIZE says.
 NSS_TEST_LIB := $(OBJDIR)/helpers/nss/libnss_suitetest.so.2
@@ -111,6 +114,10 @@ $(OBJDIR)/helpers/%: tests/helpers/%.cpp $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -o $@ $< $(LIBA) $(LDFLAGS)
 
+$(OBJDIR)/bench/%: bench/%.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -o $@ $< $(LDFLAGS)
+
 $(NSS_TEST_LIB): tests/helpers/nss/suitetest.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++20 -O2 -Wall -Wextra -fPIC -shared -o $@ $<
@@ -122,8 +129,8 @@ check: $(BINARIES) $(UNIT_BIN) $(HELPER_BINS) $(NSS_TEST_LIB)
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
-bench: $(BINARIES) $(HELPER_BINS)
-	@BIN=$(CURDIR)/$(BINDIR) HELPERS=$(CURDIR)/$(OBJDIR)/helpers sh bench/run $(BENCH)
+bench: $(BINARIES) $(HELPER_BINS) $(BENCH_BINS)
+	@BIN=$(CURDIR)/$(BINDIR) HELPERS=$(CURDIR)/$(OBJDIR)/helpers BENCH_BIN=$(CURDIR)/$(OBJDIR)/bench sh bench/run $(BENCH)
 
 install: $(BINARIES)
 	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" BINDIR="$(BINDIR)" sh package/install --no-build

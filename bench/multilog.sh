@@ -94,7 +94,10 @@ row() {
   NS=$ours
 }
 
-echo "multilog: $LINES lines, $((BYTES / 1000000)) MB; MB/s of input, CPU (user+sys) per GB of input"
+echo "multilog: $LINES lines, $((BYTES / 1000000)) MB"
+# FLOOR_ONLY=1: only the table against the same-work floor (at the end).
+if [ "${FLOOR_ONLY:-0}" != 1 ]; then
+echo " MB/s of input, CPU (user+sys) per GB of input"
 WHERE=$FAST
 echo " log directory on $(df --output=fstype "$WHERE" | tail -1) ($WHERE)"
 row "t s16777215 n10" t s16777215 n10
@@ -141,4 +144,74 @@ if [ "$FAST" != "$T" ]; then
   t1=$(date +%s%N)
   printf '  %-26s %5.1f ms (%s)\n' "removing a 16 MB file" "$(awk -v ns=$((t1 - t0)) 'BEGIN { print ns / 1e6 }')" \
     "$(grep -qw discard <(findmnt -no OPTIONS -T "$WHERE" 2>/dev/null) && echo "mounted with discard" || echo "no discard option")"
+fi
+fi
+
+# The same-work floor (bench/disk_floor.cpp): a program that reads the
+# same pipe in 1 MiB requests, writes 16777215-byte files, fsyncs each
+# before renaming it, removes the oldest beyond 9 and fsyncs at the end:
+# the bytes, files and syncs of s16777215 n10 without lines, stamps or
+# the rotation model; floor-p is the same with the pipe enlarged to 1 MB
+# first, as multilog does for a fast writer, and the faster of the two is
+# the floor. Input through cat into a pipe, as from a service;
+# median wall time of ROUNDS interleaved rounds (default 7, the order
+# rotated each round; the reference in the first REF_ROUNDS, default 3,
+# as it takes ten times as long), on the disk and on tmpfs.
+FLOOR=""
+if [ -n "${BENCH_BIN:-}" ] && [ -x "$BENCH_BIN/disk_floor" ]; then
+  FLOOR=$BENCH_BIN/disk_floor
+elif command -v g++ >/dev/null 2>&1 &&
+  g++ -std=c++20 -O2 -o "$T/disk_floor" "$(dirname "$0")/disk_floor.cpp" 2>/dev/null; then
+  FLOOR=$T/disk_floor
+fi
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+floor_table() {
+  local where=$1 rounds=${ROUNDS:-7} refrounds=${REF_ROUNDS:-3} r k n i label t0 t1
+  local -a labels cmds
+  local -A ms
+  labels=(floor floor-p plain t)
+  cmds=("$FLOOR" "$FLOOR -p" "$BIN/multilog s16777215 n10" "$BIN/multilog t s16777215 n10")
+  if [ $have_ref = 1 ]; then
+    labels+=(ref-plain ref-t) cmds+=("$REF/multilog s16777215 n10" "$REF/multilog t s16777215 n10")
+  fi
+  n=${#labels[@]}
+  for ((r = 0; r < rounds; r++)); do
+    for ((k = 0; k < n; k++)); do
+      i=$(((k + r) % n))
+      label=${labels[i]}
+      case $label in ref-*) [ "$r" -ge "$refrounds" ] && continue;; esac
+      rm -rf "$where/d"
+      mkdir -p "$where/d"
+      t0=$(date +%s%N)
+      cat "$T/in" | ${cmds[i]} "$where/d"
+      t1=$(date +%s%N)
+      ms[$label]="${ms[$label]:-} $(((t1 - t0) / 1000000))"
+    done
+  done
+  rm -rf "$where/d"
+  local fl pl tl rp rt
+  fl=$(echo "${ms[floor]}" | median)
+  pl=$(echo "${ms[floor-p]}" | median)
+  [ "$pl" -lt "$fl" ] && fl=$pl  # the faster of the two
+  echo " pipe into s16777215 n10 on $(df --output=fstype "$where" | tail -1) ($where), median of $rounds rounds;"
+  echo " the floor is the faster of floor (the pipe as it comes, 64 KB) and floor-p (a 1 MB pipe, as ours):"
+  for label in "${labels[@]}"; do
+    local m
+    m=$(echo "${ms[$label]}" | median)
+    printf '  %-10s %6d ms %s  %5.2fx the floor' "$label" "$m" "$(mbps "$((m * 1000000))")" \
+      "$(awk -v a="$m" -v b="$fl" 'BEGIN { print a / b }')"
+    case $label in
+      plain | t)
+        if [ $have_ref = 1 ]; then
+          printf ', %5.2fx the reference' "$(awk -v a="$m" -v b="$(echo "${ms[ref-$label]}" | median)" 'BEGIN { print a / b }')"
+        fi;;
+    esac
+    printf '   [%s ]\n' "${ms[$label]}"
+  done
+}
+if [ -n "$FLOOR" ]; then
+  floor_table "$T"
+  [ "$FAST" != "$T" ] && floor_table "$FAST"
+else
+  echo " no same-work floor: bench/disk_floor not built (make bench) and no g++"
 fi
