@@ -98,7 +98,8 @@ rm -rf "$T/small"
 # overlap by at most one chunk (256 KiB, see multilog(8)) written but not
 # yet taken: nothing is lost. Once with a writer of 10 lines every 200 us
 # (multilog looks at 64 KiB at a time), once with bursts of 5000 lines
-# (305 KB) that fill a look, so that multilog goes over to 256 KiB.
+# (305 KB, every 50 ms) that fill a look, so that multilog goes over to
+# 256 KiB.
 # tests/blackbox/multilog-kill.sh does it 100 times.
 # kill_once NAME DIR SIZE LINES KILL-AFTER NUMLINES-OPTIONS...: multilog t
 # sSIZE, killed once KILL-AFTER of the writer's LINES lines are logged.
@@ -139,7 +140,7 @@ kill_once() {
   rm -rf "$dir"
 }
 kill_once "a steady writer" "$T/killed" 4096 100000 20000 -d 200 -b 10
-kill_once "a writer in bursts" "$T/killed2" 1000000 400000 100000 -d 20000 -b 5000
+kill_once "a writer in bursts" "$T/killed2" 4096 400000 100000 -d 50000 -b 5000
 
 # 5. A full disk: multilog warns, stops reading (the writer blocks), and
 # once space is freed carries on, within seconds, having lost nothing.
