@@ -92,11 +92,15 @@ function makeRow(name) {
     td.textContent = name;
   }
   tr.append(td);
+  // The cells are kept with the row: a refresh of 1,000 services then
+  // looks up no selector.
+  tr.cells_ = {};
   fields.forEach((f, i) => {
     const c = document.createElement("td");
     c.dataset.field = f;
     c.dataset.label = labels[i];
     tr.append(c);
+    tr.cells_[f] = c;
   });
   if (control) {
     const c = document.createElement("td");
@@ -127,7 +131,7 @@ function render(list) {
     const v = values(o);
     if (tr.dataset.state !== v.state) tr.dataset.state = v.state;
     for (const f of fields) {
-      const c = tr.querySelector('td[data-field="' + f + '"]');
+      const c = tr.cells_[f];
       if (c.textContent !== v[f]) c.textContent = v[f];
     }
   }
@@ -144,8 +148,10 @@ async function refresh() {
   } catch (e) {
     conn.textContent = "cannot reach svweb: " + e.message;
   }
-  timer = setTimeout(refresh, 1000);
+  // A page nobody sees asks every 30 s, and at once when shown again.
+  timer = setTimeout(refresh, document.hidden ? 30000 : 1000);
 }
+document.addEventListener("visibilitychange", () => { if (!document.hidden) refresh(); });
 tbody.addEventListener("click", async ev => {
   const b = ev.target.closest("button[data-action]");
   if (!b) return;

@@ -34,7 +34,7 @@ ok_if "reference svstat: 0.76 text" eval '"$REF/svstat" "$d" | grep -q "^$d: up 
 "$REF/svc" -d "$d"
 ok_if "reference svc -d: down-signal ignored, KILL after timeout-kill" wait_until 3 sv_down "$d"
 ok_if "finish ran with KILL's arguments" wait_until 3 file_has "$d/args" "^256 9 $d\$"
-a=$("$REF/svstat" "$d"); b=$("$BIN/svstat" "$d")
+wait_until 3 both_agree "$d"
 ok_if "both svstat agree when there is no clause ($b)" test "$a" = "$b"
 "$REF/svc" -u "$d"
 ok_if "reference svc -u starts it" wait_until 5 sv_up "$d"
@@ -45,7 +45,8 @@ for i in 1 2 3; do
   wait_until 5 sv_down "$d"
 done
 ok_if "give-up: our svstat says failed" wait_until 5 eval '"$BIN/svstat" "$d" | grep -q ", failed\$"'
-a=$("$REF/svstat" "$d"); b=$("$BIN/svstat" "$d")
+failed_clause() { a=$("$REF/svstat" "$1"); b=$("$BIN/svstat" "$1"); [ "$a, failed" = "$b" ]; }
+wait_until 3 failed_clause "$d"
 ok_if "ours is the reference's line plus the clause ($a | $b)" test "$a, failed" = "$b"
 "$REF/svc" -u "$d"
 ok_if "reference svc -u restarts a failed service" wait_until 5 sv_up "$d"
