@@ -42,6 +42,7 @@
 
 #include "lib/clock.hpp"
 #include "lib/err.hpp"
+#include "lib/fd.hpp"
 #include "lib/fd_flags.hpp"
 #include "lib/num.hpp"
 #include "lib/selfpipe.hpp"
@@ -361,42 +362,44 @@ void reap() {
   }
 }
 
+// Reads nonblocking fd until it has nothing more (EAGAIN), handing each
+// piece read to take, which returns false to stop reading. Returns true
+// when it read end of file.
+template <class Take>
+bool drain(int fd, Take take) {
+  char buf[64];
+  for (;;) {
+    ssize_t r = lib::fd_read(fd, buf, sizeof buf);
+    if (r == 0) return true;
+    if (r < 0) return false;  // EAGAIN: drained
+    if (!take(buf, size_t(r))) return false;
+  }
+}
+
 // Reads what is waiting on the control FIFO and acts on each byte in order.
 void read_control() {
-  unsigned char buf[64];
-  for (;;) {
-    ssize_t r = ::read(g_files.control_fd(), buf, sizeof buf);
-    if (r == 0) {
-      g_files.drop_control();
-      return;
-    }
-    if (r < 0) return;  // EAGAIN: drained
-    for (ssize_t i = 0; i < r; ++i) {
+  bool eof = drain(g_files.control_fd(), [](const char* buf, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
       supervise::Event e;
       int sig;
-      if (supervise::event_for_byte(buf[i], e, sig)) g_machine.handle(e, sig);
+      if (supervise::event_for_byte(static_cast<unsigned char>(buf[i]), e, sig)) g_machine.handle(e, sig);
       // After x with no child, 0.76 leaves without reading further.
-      if (g_machine.finished()) return;
+      if (g_machine.finished()) return false;
     }
-  }
+    return true;
+  });
+  if (eof) g_files.drop_control();
 }
 
 // Reads the notification-fd pipe: a newline means ready; at end of file
 // (./run closed it unready) it is no longer read.
 void read_notification() {
-  char buf[64];
-  for (;;) {
-    ssize_t r = ::read(g_fx.notification_fd(), buf, sizeof buf);
-    if (r == 0) {
-      g_fx.close_notification();
-      return;
-    }
-    if (r < 0) return;  // EAGAIN: drained
-    if (std::memchr(buf, '\n', size_t(r))) {
-      g_machine.handle(supervise::Event::kReady);
-      return;
-    }
-  }
+  bool eof = drain(g_fx.notification_fd(), [](const char* buf, size_t n) {
+    if (!std::memchr(buf, '\n', n)) return true;
+    g_machine.handle(supervise::Event::kReady);
+    return false;
+  });
+  if (eof) g_fx.close_notification();
 }
 
 // Reads the datagrams waiting on the NOTIFY_SOCKET. A message counts when
