@@ -27,19 +27,12 @@ IDLE=${IDLE:-10}
 EVERY=${EVERY:-10000}
 SPAN=${SPAN:-60}
 SECTIONS=${SECTIONS:-svwait notify check}
-want() { case " $SECTIONS " in *" $1 "*) return 0;; esac; return 1; }
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 T=$(mktemp -d /tmp/suite-bench-XXXXXX)
 pids=""
-cleanup() {
-  local p
-  for p in $pids; do kill -TERM "$p" 2>/dev/null; done
-  rm -rf "$T"
-}
+cleanup() { term_pids; rm -rf "$T"; }
 trap cleanup EXIT
-wait_ok() {  # wait_ok DIR: bounded
-  local i=0
-  while ! "$BIN/svok" "$1" 2>/dev/null; do i=$((i + 1)); [ $i -lt 400 ] || return 1; sleep 0.025; done
-}
 
 # tree KIND: starts $TREE supervise on up services of KIND (plain, notify:
 # notification-fd and a ./run that says ready, check: a ./check every
@@ -63,17 +56,12 @@ tree() {
     list="$list $!"
   done
   pids="$pids $list"
-  for i in $(seq 1 "$TREE"); do wait_ok "$T/s$i" || echo "  ($T/s$i did not start)"; done
+  for i in $(seq 1 "$TREE"); do wait_ok "$BIN/svok" "$T/s$i" || echo "  ($T/s$i did not start)"; done
 }
 untree() {
-  local i p
+  local i
   for i in $(seq 1 "$TREE"); do "$BIN/svc" -dx "$T/s$i"; done
-  for p in $list; do
-    i=0
-    while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
-    kill -KILL "$p" 2>/dev/null
-    wait "$p" 2>/dev/null
-  done
+  end_pids $list
   rm -rf "$T"/s*
   [ ! -s "$T/errors" ] || { echo "  supervise said:"; sort "$T/errors" | uniq -c | head -5; : >"$T/errors"; }
 }

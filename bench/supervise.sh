@@ -26,23 +26,16 @@ CYCLES=${CYCLES:-50}
 IDLE=${IDLE:-10}
 KCYCLES=${KCYCLES:-10}
 SECTIONS=${SECTIONS:-memory latency files}
-want() { case " $SECTIONS " in *" $1 "*) return 0;; esac; return 1; }
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 T=$(mktemp -d /tmp/suite-bench-XXXXXX)
 pids=""
-cleanup() {
-  local p
-  for p in $pids; do kill -TERM "$p" 2>/dev/null; done
-  rm -rf "$T"
-}
+cleanup() { term_pids; rm -rf "$T"; }
 trap cleanup EXIT
 have_ref=0
 [ -x "$REF/supervise" ] && [ "$REF" != "$BIN" ] && have_ref=1
 
 kb() { awk -v k="$2" '$1 == k":" { print $2 }' "$1"; }
-wait_ok() {  # wait_ok SVOK DIR: bounded
-  local i=0
-  while ! "$1" "$2" 2>/dev/null; do i=$((i + 1)); [ $i -lt 400 ] || return 1; sleep 0.025; done
-}
 
 # tree IMPL N: starts N idle supervise (down files), prints "rss pss" of
 # the first and the mean Pss over all, then makes them leave.
@@ -65,12 +58,7 @@ tree() {
   done
   echo "$first_rss $first_pss $((total / n))"
   for i in $(seq 1 "$n"); do "$BIN/svc" -x "$T/t$i"; done
-  for p in $list; do
-    i=0
-    while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
-    kill -KILL "$p" 2>/dev/null
-    wait "$p" 2>/dev/null
-  done
+  end_pids $list
   rm -rf "$T"/t*
 }
 
@@ -154,12 +142,7 @@ idle_cpu() {
   for p in $list; do t1=$((t1 + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done
   echo $((t1 - t0))
   for i in $(seq 1 "$TREE"); do "$BIN/svc" -dx "$T/i$i"; done
-  for p in $list; do
-    i=0
-    while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
-    kill -KILL "$p" 2>/dev/null
-    wait "$p" 2>/dev/null
-  done
+  end_pids $list
   rm -rf "$T"/i*
 }
 

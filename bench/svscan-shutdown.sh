@@ -17,19 +17,8 @@ BURST=${BURST:-200}
 DIRS="/dev/shm /var/tmp"
 W=""
 svpid=""
-procs_under() {
-  find /proc -mindepth 2 -maxdepth 2 -name cwd \( -lname "$1" -o -lname "$1/*" -o -lname "$1 (deleted)" \) 2>/dev/null |
-    cut -d/ -f3 | grep -vx "$$"
-}
-kill_under() {
-  local i pids
-  for i in $(seq 50); do
-    pids=$(procs_under "$1")
-    [ -n "$pids" ] || return 0
-    kill -KILL $pids 2>/dev/null
-    sleep 0.2
-  done
-}
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 cleanup() {
   [ -z "$svpid" ] || kill -KILL "$svpid" 2>/dev/null
   if [ -n "$W" ]; then kill_under "$W"; rm -rf "$W"; fi

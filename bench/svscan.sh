@@ -16,19 +16,8 @@ IDLE=${IDLE:-60}
 W=$(mktemp -d /tmp/suite-bench-svscan-XXXXXX)
 TICK=$(getconf CLK_TCK)
 
-procs_under() {
-  find /proc -mindepth 2 -maxdepth 2 -name cwd \( -lname "$1" -o -lname "$1/*" -o -lname "$1 (deleted)" \) 2>/dev/null |
-    cut -d/ -f3 | grep -vx "$$"
-}
-kill_under() {
-  local i pids
-  for i in $(seq 50); do
-    pids=$(procs_under "$1")
-    [ -n "$pids" ] || return 0
-    kill -KILL $pids 2>/dev/null
-    sleep 0.2
-  done
-}
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 svpid=""
 cleanup() {
   [ -z "$svpid" ] || kill -KILL "$svpid" 2>/dev/null

@@ -41,8 +41,8 @@ SECS=${SECS:-10}
 LOADS=${LOADS:-5}
 SPAN=${SPAN:-60}
 SECTIONS=${SECTIONS:-rps page idle}
-want() { case " $SECTIONS " in *" $1 "*) return 0;; esac; return 1; }
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 CDP=$here/../tests/helpers/cdp.py
 [ -x "$BIN/svweb" ] || { echo "svweb: not built ($BIN/svweb), skipped"; exit 0; }
 T=$(mktemp -d /tmp/suite-bench-XXXXXX)
@@ -51,7 +51,7 @@ pids=""
 cleanup() {
   local p
   [ -z "${SW:-}" ] || kill -TERM "$SW" 2>/dev/null
-  for p in $pids; do kill -TERM "$p" 2>/dev/null; done
+  term_pids
   # the ./run processes (sleep), once their supervise is gone
   sleep 0.2
   for p in /proc/[0-9]*; do
