@@ -8,6 +8,15 @@ ok_if() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; f
 gone() { ! kill -0 "$1" 2>/dev/null; }
 svstat_has() { "$BIN/svstat" "$1" | grep -q -- "$2"; }
 nlines() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
+# gaps_ms FILE: the gaps between the nanosecond stamps in FILE, in ms.
+gaps_ms() { awk 'NR > 1 { printf "%d ", ($1 - prev) / 1000000 } { prev = $1 }' "$1"; }
+# gaps_near WANT GAPS: each of the first four GAPS (ms) is no more than 5%
+# early and no more than 10% + 150 ms late against WANT's.
+gaps_near() {
+  awk -v w="$1" -v g="$2" 'BEGIN {
+    split(g, a, " "); split(w, b, " ")
+    for (i = 1; i <= 4; i++) if (a[i] < b[i] * 0.95 || a[i] > b[i] * 1.1 + 150) exit 1 }'
+}
 
 # finish arguments, differential against s6-supervise (2.11 passes three:
 # exit code or 256, signal number or 0, the directory as given): ./run
@@ -114,11 +123,8 @@ start_sup sp "$BIN/supervise" "$d"
 ok_if "svstat: backoff N seconds" wait_until 5 svstat_has "$d" ", backoff [12] seconds\$"
 wait_until 20 eval '[ "$(nlines "$d/starts")" -ge 5 ]'
 "$BIN/svc" -d "$d"
-gaps=$(awk 'NR > 1 { printf "%d ", ($1 - prev) / 1000000 } { prev = $1 }' "$d/starts")
-set -- $gaps
-ok_if "backoff pauses 1000 2000 4000 4000 ms within 10% ($gaps)" awk -v g="$gaps" 'BEGIN {
-  split(g, a, " "); split("1000 2000 4000 4000", w, " ")
-  for (i = 1; i <= 4; i++) if (a[i] < w[i] * 0.95 || a[i] > w[i] * 1.1 + 150) exit 1 }'
+gaps=$(gaps_ms "$d/starts")
+ok_if "backoff pauses 1000 2000 4000 4000 ms within 10% ($gaps)" gaps_near "1000 2000 4000 4000" "$gaps"
 end_sup "$sp" "$d"
 
 # Backoff resets after restart-stable: a long run brings back the 1 s pause.
@@ -129,10 +135,8 @@ echo 1000 >"$d/restart-stable"
 start_sup sp "$BIN/supervise" "$d"
 wait_until 20 eval '[ "$(nlines "$d/starts")" -ge 5 ]'
 "$BIN/svc" -d "$d"
-gaps=$(awk 'NR > 1 { printf "%d ", ($1 - prev) / 1000000 } { prev = $1 }' "$d/starts")
-ok_if "after a stable run: restarted at once, then 1 s again ($gaps)" awk -v g="$gaps" 'BEGIN {
-  split(g, a, " "); split("1000 2000 1500 1000", w, " ")
-  for (i = 1; i <= 4; i++) if (a[i] < w[i] * 0.95 || a[i] > w[i] * 1.1 + 150) exit 1 }'
+gaps=$(gaps_ms "$d/starts")
+ok_if "after a stable run: restarted at once, then 1 s again ($gaps)" gaps_near "1000 2000 1500 1000" "$gaps"
 end_sup "$sp" "$d"
 
 # Commands during a backoff pause act at once.
