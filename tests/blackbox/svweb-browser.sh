@@ -105,6 +105,15 @@ rows_match() {
 pid_shown() {  # pid_shown NAME PID: the page shows NAME up with PID
   [ "$(page_row "$1")" = "$1 up $2" ]
 }
+page_follows() {  # page_follows NAME CHECK: the page comes to show NAME's pid (from svstat)
+  local pid
+  pid=$(svpid "$1")
+  if wait_until 10 pid_shown "$1" "$pid"; then
+    pass "$2"
+  else
+    fail "$2" "svstat: $(svstat_rows "$1")" "page: $(page_row "$1")"
+  fi
+}
 pid_changed() {  # pid_changed NAME OLD: svstat shows NAME up with another pid
   local p
   p=$(svpid "$1")
@@ -138,12 +147,7 @@ DETAIL="restart buttons: $R" ok_if "a Restart button per service" [ "$R" -ge 3 ]
 old=$(svpid b)
 kill -KILL "$old"
 wait_until 10 pid_changed b "$old" || fail "supervise restarts b's killed ./run" "$(svstat_rows b)"
-new=$(svpid b)
-if wait_until 10 pid_shown b "$new"; then
-  pass "b's new pid shows on the page after ./run was killed"
-else
-  fail "b's new pid shows on the page after ./run was killed" "svstat: $(svstat_rows b)" "page: $(page_row b)"
-fi
+page_follows b "b's new pid shows on the page after ./run was killed"
 cdp eval "window.svwebTestMark"
 DETAIL="window.svwebTestMark: $R" ok_if "... without a reload" [ "$R" = 42 ]
 
@@ -163,12 +167,7 @@ if wait_until 10 pid_changed c "$old"; then
 else
   fail "Restart with the token: svstat shows c's new pid" "svstat: $(svstat_rows c)" "stderr: $(tail -3 "$T/svweb.err")"
 fi
-new=$(svpid c)
-if wait_until 10 pid_shown c "$new"; then
-  pass "... and so does the page"
-else
-  fail "... and so does the page" "svstat: $(svstat_rows c)" "page: $(page_row c)"
-fi
+page_follows c "... and so does the page"
 cdp str "[Object.values(sessionStorage).includes('$TOKEN'), document.cookie.includes('$TOKEN'), location.href.includes('$TOKEN')].join(' ')"
 DETAIL="in sessionStorage, a cookie, the URL: $R" ok_if "the token is kept in sessionStorage, in no cookie, not in the URL" [ "$R" = "true false false" ]
 cdp errors
