@@ -12,14 +12,14 @@
 #include <sys/reboot.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cstring>
 
 #include "svscan/control.hpp"
-#include "svscan/devino_index.hpp"
+#include "svscan/shutdown.hpp"
+#include "svscan/table.hpp"
 #include "lib/clock.hpp"
 #include "lib/dirents.hpp"
 #include "lib/err.hpp"
@@ -27,7 +27,6 @@
 #include "lib/prepared_exec.hpp"
 #include "lib/selfpipe.hpp"
 #include "lib/shutdown_request.hpp"
-#include "lib/status.hpp"
 
 extern char** environ;
 
@@ -42,32 +41,6 @@ constexpr int64_t kNever = INT64_MIN / 2;
 // leave the stamp as it is, so the next scan reads the directory again.
 constexpr int64_t kRacyMarginNs = 2'000'000'000;
 
-// The table of services. Its capacity starts at kInitialCapacity and
-// doubles when a scan finds more services than it holds: growth happens
-// only in a scan that found new directories, at most log2(N/1024) times in
-// svscan's life, so the steady state (reaping, quick scans, restarts) never
-// allocates, yet there is no fixed limit as in 0.76 (1000). A fixed table
-// sized for the largest imaginable tree would reserve memory every small
-// installation pays for; doubling keeps memory proportional to the tree.
-constexpr size_t kInitialCapacity = 1024;
-
-struct Service {
-  dev_t dev;
-  ino_t ino;
-  pid_t pid;     // supervise NAME, 0 if not running
-  pid_t pidlog;  // supervise log in NAME, 0 if not running
-  int pi[2];     // the log pipe, both ends kept open; -1 without a log
-  bool flaglog;
-  bool active;               // seen in the latest directory listing
-  bool told, told_log;       // shutdown: dx sent to pid's, x to pidlog's control
-  int64_t started_ms;        // scan time of the latest start of pid
-  int64_t started_log_ms;    // ... and of pidlog
-  char name[NAME_MAX + 1];   // the name it was last seen under
-};
-
-Service* g_svc = nullptr;
-size_t g_n = 0, g_cap = 0;
-svscan::DevInoIndex g_index;
 lib::PreparedExec g_supervise;
 rlimit g_orig_nofile;
 bool g_nofile_raised = false;
@@ -85,10 +58,6 @@ struct DirState {
 // for want of a pipe or memory): while there are any, every scan reads the
 // directory in full, as the reference does.
 size_t g_unresolved = 0;
-// Set when some known service may lack a running supervise (one exited, a
-// start failed or was deferred): a quick scan walks the table only then.
-// With every supervise running, an idle scan is a stat() of the directory.
-bool g_need_walk = true;
 
 int64_t ns_of(const timespec& t) noexcept { return int64_t(t.tv_sec) * 1'000'000'000 + t.tv_nsec; }
 
@@ -116,26 +85,6 @@ void warn_nofile_once() noexcept {
              "); services with a log need two descriptors each: raise the hard limit (ulimit -Hn)"});
 }
 
-// Makes room for one more service. false (warned) when memory is short.
-bool ensure_room(const char* fn) noexcept {
-  if (g_n < g_cap) return true;
-  size_t cap = g_cap * 2;
-  void* p = ::realloc(g_svc, cap * sizeof(Service));
-  if (!p) {
-    errno = ENOMEM;
-    lib::warn_sys({"unable to start ", fn});
-    return false;
-  }
-  g_svc = static_cast<Service*>(p);
-  if (!g_index.reserve(cap)) {
-    errno = ENOMEM;
-    lib::warn_sys({"unable to start ", fn});
-    return false;  // the index keeps its old contents; g_svc is merely larger
-  }
-  g_cap = cap;
-  for (size_t i = 0; i < g_n; ++i) g_index.insert(g_svc[i].dev, g_svc[i].ino, int(i));
-  return true;
-}
 
 // Runs supervise for service i (log: in i's directory, as "supervise log").
 // Returns false if it could not fork (warned). The child reports its own
@@ -264,8 +213,8 @@ bool found(const char* fn, const struct stat& st, int64_t scan_ms) noexcept {
       }
       return false;
     }
-    i = int(g_n++);
-    Service& s = g_svc[i];
+    i = int(g_service_count++);
+    Service& s = g_services[i];
     s.dev = st.st_dev;
     s.ino = st.st_ino;
     s.pid = s.pidlog = 0;
@@ -276,7 +225,7 @@ bool found(const char* fn, const struct stat& st, int64_t scan_ms) noexcept {
     s.started_ms = s.started_log_ms = kNever;
     g_index.insert(s.dev, s.ino, i);
   }
-  Service& s = g_svc[i];
+  Service& s = g_services[i];
   std::memcpy(s.name, fn, std::strlen(fn) + 1);
   s.active = true;
   start_children(s, scan_ms);
@@ -292,7 +241,7 @@ alignas(8) char g_dents[64 * 1024];
 int g_dirfd = -1;
 
 bool full_scan(int64_t scan_ms) noexcept {
-  for (size_t i = 0; i < g_n; ++i) g_svc[i].active = false;
+  for (size_t i = 0; i < g_service_count; ++i) g_services[i].active = false;
   g_unresolved = 0;
   // Opened at the first reading; an unreadable directory is warned about
   // and tried again at every scan, as the reference does.
@@ -329,28 +278,6 @@ bool full_scan(int64_t scan_ms) noexcept {
   return true;
 }
 
-// Forgets services whose directory is gone and whose supervise processes
-// have both exited, closing their log pipe (as the reference does).
-void forget_gone() noexcept {
-  bool removed = false;
-  for (size_t i = 0; i < g_n;) {
-    Service& s = g_svc[i];
-    if (!s.active && !s.pid && !s.pidlog) {
-      if (s.flaglog) {
-        ::close(s.pi[0]);
-        if (s.pi[1] != -1) ::close(s.pi[1]);
-      }
-      g_svc[i] = g_svc[--g_n];
-      removed = true;
-      continue;
-    }
-    ++i;
-  }
-  if (removed) {
-    g_index.clear();
-    for (size_t i = 0; i < g_n; ++i) g_index.insert(g_svc[i].dev, g_svc[i].ino, int(i));
-  }
-}
 
 // One scan. The directory is read again only when it may have changed:
 // its inode, mtime or ctime differ from the last full read, that read was
@@ -365,8 +292,8 @@ void scan(bool full, int64_t scan_ms) noexcept {
       same_time(st.st_mtim, g_dir.st.st_mtim) && same_time(st.st_ctim, g_dir.st.st_ctim)) {
     if (!g_need_walk) return;
     g_need_walk = false;
-    for (size_t i = 0; i < g_n; ++i)
-      if (g_svc[i].active) start_children(g_svc[i], scan_ms);
+    for (size_t i = 0; i < g_service_count; ++i)
+      if (g_services[i].active) start_children(g_services[i], scan_ms);
     forget_gone();
     return;
   }
@@ -389,36 +316,6 @@ void scan(bool full, int64_t scan_ms) noexcept {
   }
 }
 
-// Set when waitpid() last said there is no child at all: the end of a
-// shutdown. As PID 1 or a subreaper, orphans are our children too, and
-// are reaped here as soon as SIGCHLD says one exited.
-bool g_childless = false;
-
-void reap() noexcept {
-  for (;;) {
-    int wstat;
-    pid_t r = ::waitpid(-1, &wstat, WNOHANG);
-    if (r <= 0) {
-      if (r == -1 && errno == EINTR) continue;
-      g_childless = r == -1 && errno == ECHILD;
-      break;
-    }
-    // A linear search: children exit rarely, and even ten thousand entries
-    // take microseconds to look through.
-    for (size_t i = 0; i < g_n; ++i) {
-      if (g_svc[i].pid == r) {
-        g_svc[i].pid = 0;
-        g_need_walk = true;
-        break;
-      }
-      if (g_svc[i].pidlog == r) {
-        g_svc[i].pidlog = 0;
-        g_need_walk = true;
-        break;
-      }
-    }
-  }
-}
 
 // Descriptors 0, 1 and 2 open, so a log pipe never lands on them (dup2 of
 // a descriptor onto itself would leave its close-on-exec flag set).
@@ -430,182 +327,16 @@ void open_std() noexcept {
   }
 }
 
-// The orderly shutdown (SIGTERM, SIGINT, SIGPWR, a control request):
-//   1. every main's supervise is sent "dx" (its down-signal, CONT and
-//      timeout-kill apply), every log's supervise only "x";
-//   2. when a main's supervise has exited, our copy of its log pipe's
-//      writing end is closed: the logger reads to the end, sees end of
-//      input and exits, and so does its supervise (told x);
-//   3. once every main's supervise is gone, other children (orphans that
-//      daemons left to us, which may hold a log pipe open) get TERM, CONT;
-//   4. at 7/9 of the deadline, what is left of the mains is killed (./run,
-//      its group, its supervise); at the deadline, everything left is.
-// svscan exits once it has no child left. Scans stop, nothing is started,
-// and a second request changes nothing.
-struct Shutdown {
-  bool on = false;
-  int code = 0;
-  int64_t deadline_ms = 9000;
-  int64_t mains_at = 0, end_at = 0;
-  bool mains_killed = false, all_killed = false, orphans_termed = false;
-} g_sd;
-
-alignas(8) char g_proc_dents[32 * 1024];
-
-// Sends sig to every child of ours that is not a supervise we started (an
-// orphan handed to us as PID 1 or subreaper). Returns how many. Walks
-// /proc (no allocation); without /proc, does nothing.
-int signal_orphans(int sig, bool report) noexcept {
-  int proc = ::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (proc == -1) return 0;
-  pid_t self = ::getpid();
-  int n = 0;
-  lib::for_each_dirent(proc, g_proc_dents, sizeof g_proc_dents, [&](lib::DirEntry e) {
-    uint64_t pid;
-    if (!lib::parse_u64(e.name, pid) || pid == 0 || pid > INT32_MAX) return true;
-    char path[40] = "/proc/";
-    size_t len = 6 + std::strlen(e.name);
-    std::memcpy(path + 6, e.name, len - 6);
-    std::memcpy(path + len, "/stat", 6);
-    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-    if (fd == -1) return true;
-    char buf[512];
-    ssize_t r = ::read(fd, buf, sizeof buf - 1);
-    ::close(fd);
-    if (r <= 0) return true;
-    buf[r] = 0;
-    // "pid (comm) state ppid ...": comm may hold anything, even ") ".
-    const char* p = std::strrchr(buf, ')');
-    if (!p || p[1] != ' ' || !p[2] || p[3] != ' ') return true;
-    unsigned long ppid;
-    if (lib::scan_ulong(p + 4, ppid) == 0 || pid_t(ppid) != self) return true;
-    if (p[2] == 'Z') return true;  // reaped at the next SIGCHLD
-    for (size_t i = 0; i < g_n; ++i)
-      if (g_svc[i].pid == pid_t(pid) || g_svc[i].pidlog == pid_t(pid)) return true;
-    if (report) lib::warn({"unable to stop process ", e.name, " before the deadline: killing it"});
-    ::kill(pid_t(pid), sig);
-    if (sig != SIGKILL) ::kill(pid_t(pid), SIGCONT);
-    ++n;
-    return true;
-  });
-  ::close(proc);
-  return n;
-}
-
-// Writes cmd to NAME/supervise/control (NAME/log/... for a log). false
-// when supervise is not (yet) reading it; tried again later.
-bool tell(const Service& s, bool log, const char* cmd) noexcept {
-  char path[NAME_MAX + 32];
-  size_t n = std::strlen(s.name);
-  std::memcpy(path, s.name, n);
-  std::strcpy(path + n, log ? "/log/supervise/control" : "/supervise/control");
-  int fd = ::open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd == -1) return false;
-  size_t len = std::strlen(cmd);
-  ssize_t w;
-  do w = ::write(fd, cmd, len); while (w == -1 && errno == EINTR);
-  ::close(fd);
-  return w == ssize_t(len);
-}
-
-// KILLs a supervise and the ./run it last published (with ./run's process
-// group, for a setsid service), warning with the deadline it missed.
-void kill_service(const Service& s, bool log, int64_t after_ms) noexcept {
-  char ms[24];
-  ms[lib::format_u64(ms, uint64_t(after_ms))] = 0;
-  lib::warn({"unable to stop ", s.name, log ? "/log" : "", " within ", ms, " ms: killing it"});
-  char path[NAME_MAX + 32];
-  size_t n = std::strlen(s.name);
-  std::memcpy(path, s.name, n);
-  std::strcpy(path + n, log ? "/log/supervise/status" : "/supervise/status");
-  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd != -1) {
-    unsigned char rec[lib::kStatusSize];
-    ssize_t r = ::read(fd, rec, sizeof rec);
-    ::close(fd);
-    // Our supervise still runs, so the pid it published is its child's.
-    pid_t child = r == ssize_t(sizeof rec) ? pid_t(lib::status_decode(rec).pid) : 0;
-    if (child > 0) {
-      ::kill(-child, SIGKILL);  // its group, when it leads one
-      ::kill(child, SIGKILL);
-    }
-  }
-  ::kill(log ? s.pidlog : s.pid, SIGKILL);
-}
-
-void begin_shutdown(int code, int64_t now) noexcept {
-  if (g_sd.on) return;  // a second request does not start it over
-  g_sd.on = true;
-  g_sd.code = code;
-  g_sd.mains_at = now + g_sd.deadline_ms * 7 / 9;
-  g_sd.end_at = now + g_sd.deadline_ms;
-}
-
-// One step of the shutdown. Returns -2 when svscan may exit, else how
-// long (ms, -1: until a signal) before the next step is due.
-int64_t shutdown_step(int64_t now) noexcept {
-  reap();
-  bool untold = false, mains = false;
-  for (size_t i = 0; i < g_n; ++i) {
-    Service& s = g_svc[i];
-    if (s.pid && !s.told) s.told = tell(s, false, "dx");
-    if (s.pidlog && !s.told_log) s.told_log = tell(s, true, "x");
-    if ((s.pid && !s.told) || (s.pidlog && !s.told_log)) untold = true;
-    if (s.pid) mains = true;
-    if (!s.pid && s.flaglog && s.pi[1] != -1) {
-      ::close(s.pi[1]);
-      s.pi[1] = -1;
-    }
-  }
-  if (!mains && !g_sd.orphans_termed) {
-    g_sd.orphans_termed = true;
-    signal_orphans(SIGTERM, false);
-  }
-  if (now >= g_sd.mains_at && !g_sd.mains_killed) {
-    g_sd.mains_killed = true;
-    for (size_t i = 0; i < g_n; ++i)
-      if (g_svc[i].pid) kill_service(g_svc[i], false, g_sd.deadline_ms * 7 / 9);
-  }
-  if (now >= g_sd.end_at && !g_sd.all_killed) {
-    g_sd.all_killed = true;
-    for (size_t i = 0; i < g_n; ++i) {
-      if (g_svc[i].pid) kill_service(g_svc[i], false, g_sd.deadline_ms);
-      if (g_svc[i].pidlog) kill_service(g_svc[i], true, g_sd.deadline_ms);
-    }
-    signal_orphans(SIGKILL, true);
-    // As PID 1, also what the orphans' own children became: everything
-    // else in the namespace (the kernel spares the caller).
-    if (::getpid() == 1) ::kill(-1, SIGKILL);
-  }
-  if (g_childless) return -2;
-  if (g_sd.all_killed) {
-    // KILL cannot be refused, but a process stuck in the kernel (a dead
-    // NFS server) can delay it: do not wait for it forever.
-    if (now >= g_sd.end_at + 2000) {
-      lib::warn({"unable to reap every process after the deadline: exiting"});
-      return -2;
-    }
-    return g_sd.end_at + 2000 - now;
-  }
-  int64_t next = g_sd.mains_killed ? g_sd.end_at : g_sd.mains_at;
-  int64_t wait = next > now ? next - now : 0;
-  // A supervise just started may not have opened its control FIFO yet.
-  if (untold && wait > 20) wait = 20;
-  return wait;
-}
-
 }  // namespace
 
 int run(const Options& opt) noexcept {
   open_std();
   ::getrlimit(RLIMIT_NOFILE, &g_orig_nofile);
-  g_svc = static_cast<Service*>(::malloc(kInitialCapacity * sizeof(Service)));
-  if (!g_svc || !g_index.reserve(kInitialCapacity) || !g_supervise.prepare("supervise")) {
+  if (!table_init() || !g_supervise.prepare("supervise")) {
     errno = ENOMEM;
     lib::die_sys(lib::exitcode::temp, {"unable to allocate memory"});
   }
-  g_cap = kInitialCapacity;
-  g_sd.deadline_ms = opt.deadline_ms;
+  g_shutdown.deadline_ms = opt.deadline_ms;
   static const int kCaught[] = {SIGCHLD, SIGHUP, SIGALRM, SIGTERM, SIGINT, SIGPWR};
   // catch_signal also unblocks each signal: reaping relies on SIGCHLD even
   // when whoever started us blocked it.
@@ -652,9 +383,9 @@ int run(const Options& opt) noexcept {
   for (;;) {
     int64_t now = lib::now_ms();
     int64_t wait;
-    if (g_sd.on) {
+    if (g_shutdown.on) {
       wait = shutdown_step(now);
-      if (wait == -2) return g_sd.code;
+      if (wait == -2) return g_shutdown.code;
     } else {
       if (full || now >= next) {
         // No reap() here, unlike the reference: wait4() walks every child in

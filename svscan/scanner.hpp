@@ -1,6 +1,6 @@
-// svscan's scanning loop: the table of services, starting and reaping
-// supervise processes, the log pipes, the orderly shutdown. See svscan.cpp
-// for the contract.
+// svscan's scanning loop: scanning, starting supervise processes, the log
+// pipes; the table of services and reaping are in table.hpp, the orderly
+// shutdown in shutdown.hpp. See svscan.cpp for the contract.
 #pragma once
 #include <cstdint>
 
@@ -12,7 +12,7 @@ struct Options {
 };
 
 // Scans the current directory now and every kScanInterval after, until an
-// orderly shutdown (see scanner.cpp) has ended every child; returns the
+// orderly shutdown (see shutdown.hpp) has ended every child; returns the
 // exit code asked for (0 after a signal). Dies when start-up fails.
 int run(const Options& opt) noexcept;
 

@@ -20,7 +20,7 @@
 // make svscan scan again at once; and a scan re-reads the directory only
 // when it has changed (see scanner.cpp).
 //
-// Beyond 0.76 too, the orderly shutdown (scanner.cpp has the sequence): on
+// Beyond 0.76 too, the orderly shutdown (shutdown.hpp has the sequence): on
 // SIGTERM, SIGINT or SIGPWR, or a request on the control FIFO
 // (control.hpp: default .svscan/control in dir, else -c control; its
 // absolute path is exported as SVSCAN_CONTROL), every service is brought
