@@ -102,6 +102,8 @@ fail() {
   show_failure "$@"
 }
 skip() { skipped=$((skipped + 1)); echo "SKIP - $TEST_NAME: $1: $2"; }
+# ok_if NAME CMD...: passes NAME if CMD succeeds, else fails it.
+ok_if() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 show_failure() {
   echo "FAIL - $TEST_NAME: $1"
   shift

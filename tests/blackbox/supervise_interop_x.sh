@@ -6,8 +6,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../helpers/supervise_common.sh"
 
-ok_if() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
 # The two svstat runs can straddle a second boundary ("0 seconds" against
 # "1 seconds"): look again, a few times; a real disagreement persists.
 both_agree() { a=$("$REF/svstat" "$1"); b=$("$BIN/svstat" "$1"); [ "$a" = "$b" ]; }

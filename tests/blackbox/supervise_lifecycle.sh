@@ -4,10 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../helpers/supervise_common.sh"
 
-ok_if() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
-svstat_has() { "$BIN/svstat" "$1" | grep -q -- "$2"; }
-nlines() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
 # gaps_ms FILE: the gaps between the nanosecond stamps in FILE, in ms.
 gaps_ms() { awk 'NR > 1 { printf "%d ", ($1 - prev) / 1000000 } { prev = $1 }' "$1"; }
 # gaps_near WANT GAPS: each of the first four GAPS (ms) is no more than 5%

@@ -8,9 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../helpers/supervise_common.sh"
 
-ok_if() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
-svstat_has() { "$BIN/svstat" "$1" | grep -q -- "$2"; }
-nlines() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
 SDN=$HELPERS/sdnotify
 PYN=$(cd "$(dirname "$0")/../helpers" && pwd)/sdnotify.py
 # sock_of DIR: the NOTIFY_SOCKET ./run was given.

@@ -5,10 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../helpers/supervise_common.sh"
 
-ok_if() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
-svstat_has() { "$BIN/svstat" "$1" | grep -q -- "$2"; }
-nlines() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
 xbyte() { od -An -tu1 -j"$2" -N1 "$1/supervise/xstatus" | tr -d ' '; }
 
 # notification-fd: ./run writes text without a newline (not ready), then,
@@ -67,7 +63,7 @@ start_sup sp "$BIN/supervise" "$d"
 ok_if "timeout-ready: the down signal after 400 ms" wait_until 10 file_has "$d/starts" term
 ok_if "... counted as a failed start: backoff" wait_until 5 svstat_has "$d" "backoff [0-9]* seconds\$"
 ok_if "... and started again" wait_until 10 eval '[ "$(grep -c start "$d/starts")" -ge 2 ]'
-ok_if "restarts counted in xstatus" eval '[ "$(od -An -tu1 -j63 -N1 "$d/supervise/xstatus" | tr -d " ")" -ge 1 ]'
+ok_if "restarts counted in xstatus" eval '[ "$(xbyte "$d" 63)" -ge 1 ]'
 end_sup "$sp" "$d"
 
 # check: healthy while "healthy" exists. Without notification-fd the first

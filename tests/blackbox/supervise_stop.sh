@@ -5,8 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../helpers/supervise_common.sh"
 
-ok_if() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # down-signal: d sends it (then CONT) instead of TERM; t still sends TERM.

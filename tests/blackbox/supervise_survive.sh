@@ -5,7 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../helpers/supervise_common.sh"
 
-ok_if() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 
 # Unwritable status: status.new is in the way.
 d=$(mktemp -d "$T/st.XXXXXX")/s

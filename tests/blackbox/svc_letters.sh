@@ -4,7 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../helpers/supervise_common.sh"
 
-ok_if() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 USAGE="svc options: u up, d down, o once, x exit, p pause, c continue, h hup, a alarm, i interrupt, t term, k kill"
 
 mkdir -p "$T/fake/supervise" && mkfifo "$T/fake/supervise/control"

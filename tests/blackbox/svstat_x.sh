@@ -5,7 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../helpers/supervise_common.sh"
 
-ok_if() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 # Ages and pids vary; paths are under $T.
 norm() { sed -e "s#$T#T#g" -e 's/(pid [0-9]*)/(pid N)/g' -e 's/"pid": [0-9][0-9]*/"pid": N/g' \
   -e 's/ [0-9][0-9]* seconds/ S seconds/g' -e 's/"\(seconds\|ready_seconds\|exit_seconds\)": [0-9][0-9]*/"\1": S/g' \

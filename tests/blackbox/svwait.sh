@@ -5,7 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../helpers/supervise_common.sh"
 
-ok_if() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 # bg_wait VAR ARGS...: svwait ARGS in the background, its pid in VAR.
 bg_wait() { local v=$1; shift; spawn "$v" "$BIN/svwait" "$@"; }
 # exit_is PID CODE: PID has exited (within 10 s) with CODE.

@@ -11,7 +11,6 @@
 
 PROBE=$(cd "$(dirname "$0")/../helpers" && pwd)/svweb_probe.py
 PYN=$(cd "$(dirname "$0")/../helpers" && pwd)/sdnotify.py
-ok_if() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 if ! command -v curl >/dev/null; then
   skip "svweb" "curl is not installed"
   finish

@@ -26,13 +26,11 @@
 #include <string>
 #include <vector>
 
+#include "lib/clock.hpp"
+
 namespace {
 
-int64_t now_us() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
+int64_t now_us() { return int64_t(lib::now_ns() / 1000); }
 
 sockaddr_in g_addr;
 std::string g_request;

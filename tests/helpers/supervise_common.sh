@@ -21,6 +21,9 @@ sv_running() { "$BIN/svok" "$1"; }
 sv_gone() { ! "$BIN/svok" "$1"; }
 lines_at_least() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
 file_has() { grep -q -- "$2" "$1" 2>/dev/null; }
+gone() { ! kill -0 "$1" 2>/dev/null; }                            # gone PID
+svstat_has() { "$BIN/svstat" "$1" | grep -q -- "$2"; }            # svstat_has DIR PATTERN
+nlines() { [ -f "$1" ] && wc -l <"$1" || echo 0; }                # nlines FILE: 0 if missing
 
 # start_sup VAR SUPERVISE DIR: spawns a supervise (its own process group)
 # and waits until it answers on supervise/ok.

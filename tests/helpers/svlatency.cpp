@@ -25,15 +25,13 @@
 #include <string>
 #include <vector>
 
+#include "lib/clock.hpp"
+
 extern char** environ;
 
 namespace {
 
-int64_t now_us() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
+int64_t now_us() { return int64_t(lib::now_ns() / 1000); }
 
 void nap_us(long us) {
   timespec ts = {us / 1000000, (us % 1000000) * 1000};

@@ -18,17 +18,14 @@
 #include <string>
 #include <vector>
 
+#include "lib/clock.hpp"
 #include "lib/status.hpp"
 
 extern char** environ;
 
 namespace {
 
-int64_t now_us() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
+int64_t now_us() { return int64_t(lib::now_ns() / 1000); }
 
 void put_status(uint32_t pid) {
   lib::Status s;
