@@ -43,7 +43,7 @@ ALL_PROGRAMS := \
   svok/svok multilog/multilog tai64n/tai64n tai64n/tai64nlocal \
   setuidgid/setuidgid setuidgid/envuidgid envdir/envdir softlimit/softlimit \
   readproctitle/readproctitle setlock/setlock pgrphack/pgrphack fghack/fghack \
-  svweb/svweb
+  svweb/svweb svimport/svimport tcpcheck/tcpcheck
 
 CXX_PROGRAMS := $(foreach p,$(ALL_PROGRAMS),$(if $(wildcard $(p).cpp),$(p)))
 SH_PROGRAMS  := $(foreach p,$(ALL_PROGRAMS),$(if $(wildcard $(p).sh),$(p)))
