@@ -21,7 +21,7 @@
 //                      white space, after which ./run is not restarted
 //   essential          present: when ./run exits without being stopped
 //                      (svc -d, -r), it is not restarted and supervise asks
-//                      svscan (through SVSCAN_CONTROL) to shut everything
+//                      svscan (../.svscan/control, else $SVSCAN_CONTROL) to shut everything
 //                      down and exit with ./run's code (128+signal)
 //   notification-fd    N (0..1023): ./run gets the write end of a pipe as
 //                      descriptor N and writes a newline once ready (s6)

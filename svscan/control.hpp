@@ -9,8 +9,10 @@
 //
 // The FIFO defaults to .svscan/control inside the scan directory (a dot
 // name, so the scan ignores it); svscan -c names another, for a read-only
-// scan directory. Its absolute path is exported to every supervise (and
-// so to ./run and ./finish) as SVSCAN_CONTROL.
+// scan directory; only then is its absolute path exported to every
+// supervise (and so to ./run and ./finish) as SVSCAN_CONTROL. The default
+// one is found from a service directory as ../.svscan/control, so without
+// -c the services' environment is exactly svscan's own (as under 0.76).
 #pragma once
 #include <cstddef>
 

@@ -355,14 +355,17 @@ int run(const Options& opt) noexcept {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   }
 
-  // The control FIFO, and its absolute path for every supervise.
+  // The control FIFO. Each supervise finds the default one in the scan
+  // directory by itself; only one that -c names elsewhere is exported (as
+  // SVSCAN_CONTROL, absolute): without -c the services' environment is
+  // exactly ours, as under 0.76.
   const char* control = opt.control ? opt.control : kDefaultControl;
   int ctl = control_open(control, !opt.control);
   if (ctl == -1) {
     // The default one is optional: a read-only scan directory (or one
     // we may not write) runs as under 0.76, without it and silently.
     if (opt.control) lib::die_sys(lib::exitcode::temp, {"unable to open control FIFO ", control});
-  } else {
+  } else if (opt.control) {
     static char abs[4096];
     size_t n = 0;
     if (control[0] != '/') {

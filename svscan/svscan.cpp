@@ -22,8 +22,8 @@
 //
 // Beyond 0.76 too, the orderly shutdown (shutdown.hpp has the sequence): on
 // SIGTERM, SIGINT or SIGPWR, or a request on the control FIFO
-// (control.hpp: default .svscan/control in dir, else -c control; its
-// absolute path is exported as SVSCAN_CONTROL), every service is brought
+// (control.hpp: default .svscan/control in dir; else -c control, whose
+// absolute path alone is exported, as SVSCAN_CONTROL), every service is brought
 // down, then its logger drains the log pipe and exits; whatever still runs
 // at -t ms (default 9000; the mains at 7/9 of it) is killed, and svscan
 // exits once it has no child left: 0 after a signal, the code asked for

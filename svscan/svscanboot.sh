@@ -10,9 +10,11 @@
 #   - runs svscan dir with an empty environment but for PATH, its stdout and
 #     stderr piped into readproctitle, so the latest errors show in `ps`
 #     after "service errors: " in place of 400 dots.
-# Beyond 0.76: the folder svscanboot itself lives in comes first in PATH,
-# so it runs the svscan, supervise and readproctitle installed beside it
-# (and not, say, Debian's in /usr/bin), and the directory is an argument.
+# Beyond 0.76: the directory is an argument, and svscanboot runs the
+# svscan, supervise and readproctitle installed beside it (and not, say,
+# Debian's in /usr/bin): its folder is put first in PATH, unless it is
+# already on 0.76's PATH (/usr/local/bin, the default install, is, ahead of
+# /usr/bin), so a default install gives every service 0.76's PATH exactly.
 # SIGTERM and SIGINT are passed on to svscan, whose orderly shutdown
 # svscanboot waits for (a systemd unit's main process is this shell), then
 # it exits 0; readproctitle ignores both and shows svscan's output to the
@@ -23,7 +25,11 @@ case $0 in
   */*) here=$(cd "${0%/*}" && pwd) ;;
   *) here= ;;
 esac
-PATH=${here:+$here:}/command:/usr/local/bin:/usr/local/sbin:/bin:/sbin:/usr/bin:/usr/sbin:/usr/X11R6/bin
+PATH=/command:/usr/local/bin:/usr/local/sbin:/bin:/sbin:/usr/bin:/usr/sbin:/usr/X11R6/bin
+case :$PATH: in
+  *:"$here":*) ;;
+  *) PATH=${here:+$here:}$PATH ;;
+esac
 
 exec </dev/null
 exec >/dev/null
