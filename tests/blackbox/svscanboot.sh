@@ -76,5 +76,45 @@ fi
 stop "$BOOT"
 stop "$OLD"
 kill_under "$T"
+
+# Installed where 0.76's PATH already looks (/usr/local/bin, the default
+# install), svscanboot gives every service exactly 0.76's environment:
+# PATH alone, 0.76's value, as the reference's svscanboot does (a copy of
+# Debian's, which hard-codes /etc/service, with the directory changed).
+# Each runs in a mount namespace of its own with its programs (ours, or
+# none for the reference) bound over /usr/local/bin. /proc shows the
+# environment ./run's shell was given (it does not exec; dash adds PWD).
+printf 'PATH=%s\n' "$path76" >"$T/env76"
+# boot_env NAME FOLDER SVSCANBOOT WHO: runs SVSCANBOOT with FOLDER as
+# /usr/local/bin on a tree of one service, and compares that service's
+# environment; counted for WHO ($BIN: ours, $REF: the reference).
+boot_env() {
+  local name=$1 folder=$2 sb=$3 who=$4 S2=$T/$1 pid
+  mkservice "$S2/a" "echo \$\$ >'$T/$name.pid'; sleep 1000"
+  spawn B2 unshare -m sh -c "mount --bind '$folder' /usr/local/bin && exec $sb '$S2'"
+  if wait_until 15 test -s "$T/$name.pid" && pid=$(cat "$T/$name.pid") && tr '\0' '\n' <"/proc/$pid/environ" | cmp -s - "$T/env76"; then
+    pass_for "$who" "installed in /usr/local/bin: services see 0.76's environment exactly"
+  else
+    fail_for "$who" "installed in /usr/local/bin: services see 0.76's environment exactly" "$(tr '\0' ' ' <"/proc/${pid:-0}/environ" 2>&1)"
+  fi
+  stop "$B2"
+  kill_under "$S2"
+}
+if [ "$(id -u)" != 0 ] || ! unshare -m true 2>/dev/null; then
+  skip "installed in /usr/local/bin: services see 0.76's environment exactly" "needs root and unshare -m"
+  ref_skip "installed in /usr/local/bin: services see 0.76's environment exactly" "needs root and unshare -m"
+else
+  mkdir -p "$T/ours-bin"
+  cp "$BIN/svscanboot" "$BIN/svscan" "$BIN/supervise" "$BIN/readproctitle" "$BIN/svc" "$T/ours-bin/"
+  boot_env ours "$T/ours-bin" /usr/local/bin/svscanboot "$BIN"
+  if [ -r "$REF/svscanboot" ]; then
+    # The reference's programs come from /usr/bin, after an empty /usr/local/bin.
+    mkdir -p "$T/ref-bin" "$T/ref-script"
+    sed "s|/etc/service|$T/ref|g" "$REF/svscanboot" >"$T/ref-script/svscanboot"
+    boot_env ref "$T/ref-bin" "sh $T/ref-script/svscanboot" "$REF"
+  else
+    ref_skip "installed in /usr/local/bin: services see 0.76's environment exactly" "no $REF/svscanboot"
+  fi
+fi
 if nothing_left "$T" && ! pgrep -g "$BOOT" >/dev/null; then pass "nothing left running"; else fail "nothing left running"; fi
 finish
