@@ -26,13 +26,15 @@ else
   # Static: these programs are exec'd constantly from scripts, and a static
   # binary starts in about 60% of the time of a dynamically linked one.
   STATIC   := -static
-  # Except NSS_PROGRAMS, which look accounts up with getpwnam(3): only a
-  # dynamically linked libc loads the NSS modules (LDAP, sssd, systemd...)
-  # that nsswitch.conf names and parses passwd exactly as for the
-  # reference. The C++ runtime stays static, so only libc is loaded.
+  # Except NSS_PROGRAMS, which look up accounts (getpwnam(3): setuidgid,
+  # envuidgid) or hosts and services (getaddrinfo(3): tcpcheck): only a
+  # dynamically linked libc loads the NSS modules (LDAP, sssd, systemd,
+  # myhostname...) that nsswitch.conf names, and parses passwd exactly as
+  # for the reference; a static getaddrinfo draws a linker warning. The
+  # C++ runtime stays static, so only libc is loaded.
   NSS_LINK := -static-libstdc++ -static-libgcc
 endif
-NSS_PROGRAMS := setuidgid/setuidgid setuidgid/envuidgid
+NSS_PROGRAMS := setuidgid/setuidgid setuidgid/envuidgid tcpcheck/tcpcheck
 # link_mode(program): the linking flags of a program.
 link_mode = $(if $(filter $(1),$(NSS_PROGRAMS)),$(NSS_LINK),$(STATIC))
 
