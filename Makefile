@@ -34,7 +34,8 @@ else
   # C++ runtime stays static, so only libc is loaded.
   NSS_LINK := -static-libstdc++ -static-libgcc
 endif
-NSS_PROGRAMS := setuidgid/setuidgid setuidgid/envuidgid tcpcheck/tcpcheck
+# (svimport turns a numeric user= into the account name setuidgid needs.)
+NSS_PROGRAMS := setuidgid/setuidgid setuidgid/envuidgid tcpcheck/tcpcheck svimport/svimport
 # link_mode(program): the linking flags of a program.
 link_mode = $(if $(filter $(1),$(NSS_PROGRAMS)),$(NSS_LINK),$(STATIC))
 
