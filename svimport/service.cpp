@@ -202,11 +202,17 @@ std::string run_script(const Spec& s) {
   if (s.err == Err::kNull) redir += " 2>/dev/null";
   if (!redir.empty()) r += "exec" + redir + "\n";
   // envdir takes ./env relative to the service directory, which a cd
-  // leaves: the shell's OLDPWD still names it.
+  // leaves: the shell's OLDPWD still names it. OLDPWD itself is unset, so
+  // the program's environment is what supervisord would give it (sh adds
+  // only PWD, the directory it runs in).
   std::string env_dir = "./env";
   if (!s.directory.empty()) {
     r += "cd " + sh_quote(s.directory) + " || exit 111\n";
-    env_dir = "\"$OLDPWD/env\"";
+    if (!s.env.empty()) {
+      r += "service=$OLDPWD\n";
+      env_dir = "\"$service/env\"";
+    }
+    r += "unset OLDPWD\n";
   }
   if (!s.umask.empty()) r += "umask " + s.umask + "\n";
   if (!s.ready_test.empty()) {

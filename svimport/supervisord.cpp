@@ -441,6 +441,8 @@ bool Converter::program(const IniSection& s, const std::string& group) {
       passwd* pw = uid >= 0 ? ::getpwuid(uid_t(uid)) : nullptr;
       if (!pw) return d_.fail(user_where, "user: no account has uid " + user);
       user = pw->pw_name;
+    } else if (!::getpwnam(user.c_str())) {  // supervisord refuses it too
+      return d_.fail(user_where, "user: no such account: " + user);
     }
   }
   std::string umask_text = sup_umask_;

@@ -287,6 +287,8 @@ bool convert_zdaemon(const std::string& path, const Context& ctx, std::vector<Sp
         passwd* pw = uid >= 0 ? ::getpwuid(uid_t(uid)) : nullptr;
         if (!pw) return d.fail(k.where, "user: no account has uid " + sp.user);
         sp.user = pw->pw_name;
+      } else if (!::getpwnam(sp.user.c_str())) {
+        return d.fail(k.where, "user: no such account: " + sp.user);
       }
     } else if (n == "umask") {
       if (!zumask(k, sp.umask, d)) return false;

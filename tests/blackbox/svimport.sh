@@ -131,8 +131,10 @@ ALL_OUT="==> api/run <==
 #!/bin/sh
 exec 2>&1
 cd '/srv/api' || exit 111
+service=\$OLDPWD
+unset OLDPWD
 umask 027
-exec envdir \"\$OLDPWD/env\" setuidgid 'root' '/usr/bin/api' '--listen' '127.0.0.1:80' '--name' 'my api' 'api'
+exec envdir \"\$service/env\" setuidgid 'root' '/usr/bin/api' '--listen' '127.0.0.1:80' '--name' 'my api' 'api'
 
 ==> api/down <==
 
@@ -430,14 +432,16 @@ check_ours "-n: zdaemon, every runner key" 1 "==> app/run <==
 #!/bin/sh
 exec 2>&1
 cd '/opt/app/var' || exit 111
+service=\$OLDPWD
+unset OLDPWD
 umask 002
 {
   while kill -0 \$\$ 2>/dev/null; do
-    if envdir \"\$OLDPWD/env\" setuidgid 'root' 'sh' '-c' 'nc -z localhost 8080' 3>&-; then echo >&3; exit 0; fi
+    if envdir \"\$service/env\" setuidgid 'root' 'sh' '-c' 'nc -z localhost 8080' 3>&-; then echo >&3; exit 0; fi
     sleep 1
   done
 } &
-exec 3>&- envdir \"\$OLDPWD/env\" setuidgid 'root' '/opt/app/bin/app' '--config' '/opt/app/etc/app.conf'
+exec 3>&- envdir \"\$service/env\" setuidgid 'root' '/opt/app/bin/app' '--config' '/opt/app/etc/app.conf'
 
 ==> app/timeout-kill <==
 30000

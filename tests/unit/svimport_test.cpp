@@ -289,8 +289,8 @@ TEST_CASE("every program key maps to its file", "[svimport]") {
   const Spec& s = c.specs[0];
   CHECK(s.argv == std::vector<std::string>{"run", "x", "debug", "a,", "b"});
   CHECK(file_of(s, "run") ==
-        "#!/bin/sh\nexec 2>&1\ncd '/srv' || exit 111\numask 002\n"
-        "exec envdir \"$OLDPWD/env\" setuidgid 'root' 'run' 'x' 'debug' 'a,' 'b'\n");
+        "#!/bin/sh\nexec 2>&1\ncd '/srv' || exit 111\nservice=$OLDPWD\nunset OLDPWD\numask 002\n"
+        "exec envdir \"$service/env\" setuidgid 'root' 'run' 'x' 'debug' 'a,' 'b'\n");
   CHECK(file_of(s, "env/GLOBAL") == "g\n");
   CHECK(file_of(s, "env/A") == "a, b\n");
   CHECK(file_of(s, "env/B").back() == '\n');
@@ -473,8 +473,8 @@ TEST_CASE("a zdaemon <runner> maps to run, policy files and log/run", "[svimport
   const Spec& s = c.specs[0];
   CHECK(s.name == "app");
   CHECK(file_of(s, "run") ==
-        "#!/bin/sh\nexec 2>&1\ncd '/srv/app' || exit 111\numask 027\n"
-        "exec envdir \"$OLDPWD/env\" setuidgid 'root' '/bin/app' '-v'\n");
+        "#!/bin/sh\nexec 2>&1\ncd '/srv/app' || exit 111\nservice=$OLDPWD\nunset OLDPWD\numask 027\n"
+        "exec envdir \"$service/env\" setuidgid 'root' '/bin/app' '-v'\n");
   CHECK(file_of(s, "env/LANG") == "C\n");
   CHECK(file_of(s, "no-restart") == "0 3\n");
   CHECK(file_of(s, "give-up") == "5 32\n");  // pauses 1 2 4 4, runs up to 5 each, + 1
