@@ -299,9 +299,11 @@ void Machine::child_exited(int wstat) noexcept {
   x_.exit_signal = signalled ? static_cast<unsigned char>(WTERMSIG(wstat)) : 0;
   x_.exit_when = when_;
   // Deaths the operator caused (a stop, a restart) are not the service's.
+  failed_start_ = false;
   if ((!stopped || health_death_) && !restart_ && want_ == Want::kUp) {
     if (now - last_start_ < settings_.restart_stable) {
       if (x_.deaths < 0xffff) ++x_.deaths;
+      failed_start_ = true;
     } else {
       x_.deaths = 0;
     }
@@ -334,6 +336,11 @@ void Machine::after_run(bool permanent) noexcept {
   restart_ = false;
   bool health = health_death_;
   health_death_ = false;
+  // With start-retries, a quick death is a failed start (supervisord's
+  // BACKOFF): retried whatever it exited with, since supervisord applies
+  // autorestart and exitcodes only to a process that reached RUNNING.
+  bool retry = failed_start_ && settings_.start_retries >= 0;
+  failed_start_ = false;
   state_ = State::kDown;
   // An essential service is never restarted after ending on its own:
   // svscan is asked to stop everything (even after svc -x or svc -o).
@@ -363,15 +370,18 @@ void Machine::after_run(bool permanent) noexcept {
     bool signalled = WIFSIGNALED(last_wstat_);
     // A death supervise caused (timeout-ready, checks) is not an exit the
     // service chose: no-restart does not apply.
-    if (!health && (signalled ? settings_.no_restart_signal(WTERMSIG(last_wstat_))
-                              : settings_.no_restart_code(WEXITSTATUS(last_wstat_)))) {
+    if (!health && !retry &&
+        (signalled ? settings_.no_restart_signal(WTERMSIG(last_wstat_))
+                   : settings_.no_restart_code(WEXITSTATUS(last_wstat_)))) {
       want_ = Want::kDown;
       state_ = State::kNotRestarted;
       announce();
       return;
     }
     int64_t now = fx_.now_ms();
-    if (give_up(now)) {
+    // x_.deaths counts the failed starts in a row: N retries that failed
+    // too make N+1 (supervisord's FATAL).
+    if (give_up(now) || (retry && x_.deaths > settings_.start_retries)) {
       want_ = Want::kDown;
       state_ = State::kFailed;
       announce();

@@ -16,7 +16,8 @@
 // (a directory without them never leaves the three above):
 //   kFinishing      ./run has exited and ./finish runs
 //   kBackoff        a start waits out a backoff pause (restart-delay-max)
-//   kFailed         down after give-up's N deaths within T seconds
+//   kFailed         down after give-up's N deaths within T seconds, or
+//                   after start-retries' N+1 failed starts in a row
 //   kPermanentlyDown  down because ./finish exited 125
 //   kNotRestarted   down because ./run exited as no-restart lists, or
 //                   an essential service's ./run exited on its own
@@ -241,6 +242,9 @@ class Machine {
   pid_t notify_main_ = 0;
   bool health_stop_ = false;   // the stop under way is for readiness or health
   bool health_death_ = false;  // ./run died of such a stop (until after_run)
+  // ./run's last death was counted in x_.deaths as a quick one (within
+  // restart-stable of its start): with start-retries, a failed start.
+  bool failed_start_ = false;
   // Deaths counted for give-up: monotonic ms, a ring of the last ones.
   int64_t deaths_at_[kMaxGiveUp] = {};
   int deaths_next_ = 0;

@@ -61,11 +61,21 @@ bool parse_give_up(std::string_view text, int& deaths, int64_t& ms) noexcept {
   return true;
 }
 
+bool parse_start_retries(std::string_view text, int& n) noexcept {
+  uint64_t v;
+  if (!lib::parse_u64(trim(text), v) || v > uint64_t(kMaxStartRetries)) return false;
+  n = int(v);
+  return true;
+}
+
 bool parse_no_restart(std::string_view text, Settings& s) noexcept {
   uint64_t codes[4] = {0, 0, 0, 0}, sigs = 0;
   for (std::string_view w; !(w = next_word(text)).empty();) {
     uint64_t n;
-    if (lib::parse_u64(w, n)) {
+    if (w == "all") {  // supervisord's autorestart=false: names or not, RT too
+      for (uint64_t& c : codes) c = ~uint64_t(0);
+      sigs = ~uint64_t(0);
+    } else if (lib::parse_u64(w, n)) {
       if (n > 255) return false;
       codes[n >> 6] |= uint64_t(1) << (n & 63);
     } else if (int sig = lib::signal_from_word(w)) {
@@ -154,6 +164,10 @@ void read_settings(const char* dir, Settings& s) noexcept {
   if (read_file(dir, "give-up", t)) {
     s.any = true;
     if (!parse_give_up(t, s.give_up_deaths, s.give_up_ms)) malformed(dir, "give-up");
+  }
+  if (read_file(dir, "start-retries", t)) {
+    s.any = true;
+    if (!parse_start_retries(t, s.start_retries)) malformed(dir, "start-retries");
   }
   if (::lstat("essential", &st) == 0) {
     s.any = true;

@@ -17,8 +17,15 @@
 //                      resets the backoff (default 10000)
 //   give-up            "N T": after N deaths within T seconds, the service
 //                      is marked failed and stays down until svc -u
+//   start-retries      N (0..1000), supervisord's startretries (with
+//                      restart-stable as startsecs): a death within
+//                      restart-stable of the start is a failed start,
+//                      always retried (no-restart does not apply to it);
+//                      after N+1 failed starts in a row the service is
+//                      marked failed and stays down until svc -u
 //   no-restart         exit codes (0..255) and signal names, separated by
-//                      white space, after which ./run is not restarted
+//                      white space, after which ./run is not restarted;
+//                      "all": every exit code and every signal (1..64)
 //   essential          present: when ./run exits without being stopped
 //                      (svc -d, -r), it is not restarted and supervise asks
 //                      svscan (../.svscan/control, else $SVSCAN_CONTROL) to shut everything
@@ -54,6 +61,7 @@
 namespace supervise {
 
 constexpr int kMaxGiveUp = 64;  // the largest N of give-up
+constexpr int kMaxStartRetries = 1000;  // the largest N of start-retries
 
 struct Settings {
   bool any = false;  // at least one of the files exists
@@ -66,6 +74,7 @@ struct Settings {
   int64_t restart_stable = 10000;
   int give_up_deaths = 0;  // 0: never give up
   int64_t give_up_ms = 0;
+  int start_retries = -1;  // -1: no limit (no start-retries file)
   uint64_t no_restart_codes[4] = {0, 0, 0, 0};  // bit n: exit code n
   uint64_t no_restart_signals = 0;              // bit n-1: signal n
   bool essential = false;
@@ -99,6 +108,7 @@ struct Settings {
 bool parse_millis(std::string_view text, int64_t& ms) noexcept;
 bool parse_signal(std::string_view text, int& sig) noexcept;
 bool parse_give_up(std::string_view text, int& deaths, int64_t& ms) noexcept;
+bool parse_start_retries(std::string_view text, int& n) noexcept;  // 0..kMaxStartRetries
 bool parse_no_restart(std::string_view text, Settings& s) noexcept;
 
 // Reads the files in the current directory (the service directory) into s,

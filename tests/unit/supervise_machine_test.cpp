@@ -816,6 +816,165 @@ TEST_CASE("no-restart: listed exit codes and signals leave the service down", "[
   CHECK(r.m.state() == State::kNotRestarted);
 }
 
+TEST_CASE("start-retries: N+1 failed starts in a row mark the service failed until u", "[supervise]") {
+  auto s = any();
+  s.start_retries = 2;
+  s.restart_stable = 1000;
+  Running r{s};
+  for (int i = 0; i < 2; ++i) {  // the first start and one retry fail
+    r.fx.now += 10;
+    r.m.handle(Event::kChildExited, exited(1));
+    REQUIRE(r.m.state() == State::kPending);  // the usual pacing
+    CHECK(r.fx.xpublished.back().deaths == i + 1);
+    advance(r.fx, r.m, 990);
+    REQUIRE(r.m.state() == State::kUp);
+  }
+  r.fx.now += 10;
+  r.m.handle(Event::kChildExited, exited(1));  // the second retry fails too
+  CHECK(r.m.state() == State::kFailed);
+  CHECK(r.m.want() == Want::kDown);
+  CHECK(r.fx.published.back().want == 'd');
+  CHECK(r.fx.xpublished.back().state == lib::XState::kFailed);
+  CHECK(r.fx.spawns == 3);
+  advance(r.fx, r.m, 60000);
+  CHECK(r.fx.spawns == 3);
+  CHECK(r.m.timeout_ms() == -1);
+  // u starts it, and the count starts again.
+  r.m.handle(Event::kCmdUp);
+  CHECK(r.fx.spawns == 4);
+  CHECK(r.fx.xpublished.back().deaths == 0);
+  r.fx.now += 10;
+  r.m.handle(Event::kChildExited, exited(1));
+  CHECK(r.m.state() == State::kPending);
+  // 0: the first failed start is the last.
+  auto z = any();
+  z.start_retries = 0;
+  Running q{z};
+  q.fx.now += 10;
+  q.m.handle(Event::kChildExited, killed(SIGSEGV));
+  CHECK(q.m.state() == State::kFailed);
+  CHECK(q.fx.spawns == 1);
+}
+
+TEST_CASE("start-retries: a stable run resets the count; backoff paces the retries", "[supervise]") {
+  auto s = any();
+  s.start_retries = 1;
+  s.restart_stable = 1000;
+  s.restart_delay_max = 4000;
+  Running r{s};
+  r.fx.now += 10;
+  r.m.handle(Event::kChildExited, exited(1));
+  REQUIRE(r.m.state() == State::kBackoff);
+  CHECK(r.m.timeout_ms() == 1000);
+  advance(r.fx, r.m, 1000);
+  REQUIRE(r.m.state() == State::kUp);
+  r.fx.now += 1000;  // stable: the count goes back to 0, restarted at once
+  r.m.handle(Event::kChildExited, exited(1));
+  CHECK(r.m.state() == State::kUp);
+  CHECK(r.fx.xpublished.back().deaths == 0);
+  r.fx.now += 10;
+  r.m.handle(Event::kChildExited, exited(1));
+  REQUIRE(r.m.state() == State::kBackoff);
+  advance(r.fx, r.m, r.m.timeout_ms());
+  r.fx.now += 10;
+  r.m.handle(Event::kChildExited, exited(1));
+  CHECK(r.m.state() == State::kFailed);
+  CHECK(r.fx.spawns == 4);
+}
+
+TEST_CASE("start-retries: deaths the operator caused do not count, supervise's do", "[supervise]") {
+  auto s = any();
+  s.start_retries = 0;
+  s.restart_stable = 1000;
+  Running r{s};
+  r.fx.now += 10;
+  r.m.handle(Event::kCmdRestart);
+  r.m.handle(Event::kChildExited, killed(SIGTERM));
+  CHECK(r.m.state() == State::kPending);  // not failed: svc -r's doing
+  advance(r.fx, r.m, 990);
+  REQUIRE(r.m.state() == State::kUp);
+  r.fx.now += 10;
+  r.m.handle(Event::kChildExited, exited(1));
+  CHECK(r.m.state() == State::kFailed);
+  // timeout-ready: a quick failure to get ready is a failed start.
+  auto t = any();
+  t.start_retries = 0;
+  t.notification_fd = 3;
+  t.timeout_ready = 500;
+  t.restart_stable = 1000;
+  Running p{t};
+  advance(p.fx, p.m, 500);
+  p.m.handle(Event::kChildExited, killed(SIGTERM));
+  CHECK(p.m.state() == State::kFailed);
+  // ... but not when it took restart-stable or more.
+  t.timeout_ready = 1000;
+  Running q{t};
+  advance(q.fx, q.m, 1000);
+  q.m.handle(Event::kChildExited, killed(SIGTERM));
+  CHECK(q.m.state() == State::kUp);
+}
+
+TEST_CASE("start-retries: no-restart does not apply to a failed start, only after a stable run",
+          "[supervise]") {
+  auto s = any();
+  REQUIRE(supervise::parse_no_restart("0 all", s));
+  s.start_retries = 3;
+  s.restart_stable = 1000;
+  Running r{s};
+  r.fx.now += 10;
+  r.m.handle(Event::kChildExited, exited(0));
+  CHECK(r.m.state() == State::kPending);
+  advance(r.fx, r.m, 990);
+  r.fx.now += 10;
+  r.m.handle(Event::kChildExited, killed(SIGRTMIN + 2));
+  CHECK(r.m.state() == State::kPending);
+  advance(r.fx, r.m, 990);
+  REQUIRE(r.m.state() == State::kUp);
+  r.fx.now += 1000;
+  r.m.handle(Event::kChildExited, exited(0));
+  CHECK(r.m.state() == State::kNotRestarted);
+  CHECK(r.fx.spawns == 3);
+}
+
+TEST_CASE("without start-retries: quick deaths never fail, no-restart applies to them", "[supervise]") {
+  auto s = any();
+  REQUIRE(supervise::parse_no_restart("0", s));
+  s.restart_stable = 1000;
+  REQUIRE(s.start_retries == -1);
+  Running r{s};
+  for (int i = 0; i < 20; ++i) {
+    r.fx.now += 10;
+    r.m.handle(Event::kChildExited, exited(1));
+    REQUIRE(r.m.state() == State::kPending);
+    advance(r.fx, r.m, 990);
+    REQUIRE(r.m.state() == State::kUp);
+  }
+  CHECK(r.fx.xpublished.back().deaths == 20);
+  r.fx.now += 10;
+  r.m.handle(Event::kChildExited, exited(0));
+  CHECK(r.m.state() == State::kNotRestarted);
+}
+
+TEST_CASE("no-restart all: every exit code and every signal, real-time ones too", "[supervise]") {
+  auto s = any();
+  REQUIRE(supervise::parse_no_restart("all", s));
+  {
+    Running r{s};
+    r.fx.now += 5000;
+    r.m.handle(Event::kChildExited, exited(7));
+    CHECK(r.m.state() == State::kNotRestarted);
+    CHECK(r.fx.xpublished.back().state == lib::XState::kNotRestarted);
+  }
+  {
+    Running r{s};
+    r.fx.now += 5000;
+    r.m.handle(Event::kChildExited, killed(36));  // SIGRTMIN+2, no name
+    CHECK(r.m.state() == State::kNotRestarted);
+    CHECK(r.m.want() == Want::kDown);
+    CHECK(r.fx.spawns == 1);
+  }
+}
+
 TEST_CASE("setting files parse as documented", "[supervise]") {
   int64_t ms = -1;
   CHECK(supervise::parse_millis("250\n", ms));
@@ -851,6 +1010,22 @@ TEST_CASE("setting files parse as documented", "[supervise]") {
   CHECK(!supervise::parse_no_restart("0 256", s));
   CHECK(!supervise::parse_no_restart("0 NOPE", s));
   CHECK(s.no_restart_code(0));  // unchanged by a malformed list
+  CHECK(supervise::parse_no_restart("3 all TERM\n", s));
+  for (int c = 0; c < 256; ++c) CHECK(s.no_restart_code(c));
+  for (int g = 1; g <= 64; ++g) CHECK(s.no_restart_signal(g));
+  CHECK(!s.no_restart_signal(0));
+  CHECK(!s.no_restart_signal(65));
+  CHECK(!supervise::parse_no_restart("ALL", s));
+  CHECK(!supervise::parse_no_restart("all1", s));
+  int retries = -1;
+  CHECK(supervise::parse_start_retries("0", retries));
+  CHECK(retries == 0);
+  CHECK(supervise::parse_start_retries("1000\n", retries));
+  CHECK(retries == 1000);
+  for (const char* bad : {"", "-1", "1001", "1 2", "x", "1.5", "99999999999999999999"})
+    CHECK(!supervise::parse_start_retries(bad, retries));
+  CHECK(retries == 1000);
+  CHECK(supervise::Settings().start_retries == -1);  // no file: no limit
 }
 
 TEST_CASE("restarts: every start of ./run after the first, in the xstatus", "[supervise]") {
