@@ -122,7 +122,7 @@ std::string norm_path(const std::string& path) {
 }
 
 const char* const kManagedFiles[] = {"down",          "down-signal",       "timeout-kill",
-                                     "setsid",        "no-restart",        "give-up",
+                                     "setsid",        "no-restart",        "start-retries", "give-up",
                                      "restart-delay-max", "restart-stable", "notification-fd",
                                      nullptr};
 
@@ -153,15 +153,8 @@ bool has_dotdot(std::string_view path) {
   return false;
 }
 
-std::string no_restart_all() {
-  std::string s;
-  for (int i = 0; i < 256; ++i) {
-    s += std::to_string(i);
-    s += ' ';
-  }
-  s += "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM XCPU XFSZ VTALRM PROF IO PWR SYS";
-  return s;
-}
+// no-restart's word for every exit code and every signal.
+std::string no_restart_all() { return "all"; }
 
 int64_t give_up_window(int n, int64_t quick_s, int64_t delay_max_ms) {
   int64_t ms = 0, pause = 1000;
@@ -247,6 +240,7 @@ std::vector<File> render(const Spec& s) {
   if (s.timeout_kill >= 0) f.push_back({"timeout-kill", number_line(s.timeout_kill), false});
   if (s.setsid) f.push_back({"setsid", "", false});
   if (!s.no_restart.empty()) f.push_back({"no-restart", s.no_restart + "\n", false});
+  if (s.start_retries >= 0) f.push_back({"start-retries", number_line(s.start_retries), false});
   if (s.give_up_n > 0)
     f.push_back({"give-up", std::to_string(s.give_up_n) + " " + std::to_string(s.give_up_t) + "\n", false});
   if (s.restart_delay_max >= 0) f.push_back({"restart-delay-max", number_line(s.restart_delay_max), false});

@@ -74,6 +74,7 @@ struct Spec {
   int64_t timeout_kill = -1;  // ms; -1: no file
   bool setsid = false;
   std::string no_restart;          // the file's words; empty: no file
+  int start_retries = -1;          // -1: no file
   int give_up_n = 0;               // 0: no give-up
   int64_t give_up_t = 0;           // seconds
   int64_t restart_delay_max = -1;  // ms; -1: no file
@@ -113,6 +114,7 @@ std::string norm_path(const std::string& path);
 
 // The longest a setting file's milliseconds may be (supervise: a year).
 constexpr int64_t kMaxMillis = 366LL * 24 * 3600 * 1000;
+constexpr int64_t kMaxStartRetries = 1000;  // supervise's start-retries
 
 struct File {
   std::string path;  // relative to the service directory: run, env/NAME, log/run
@@ -144,9 +146,8 @@ bool valid_dir_name(std::string_view name);
 // true when path has a ".." component.
 bool has_dotdot(std::string_view path);
 
-// The no-restart words for "never restart": every exit code and every
-// signal that ends a process by default (STKFLT and the real-time signals
-// aside: supervise reads at most 1023 bytes and takes no ranges).
+// The no-restart words for "never restart": "all", every exit code and
+// every signal.
 std::string no_restart_all();
 
 // give-up's T for a process that gives up after n quick deaths, each run

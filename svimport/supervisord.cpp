@@ -519,34 +519,30 @@ bool Converter::program(const IniSection& s, const std::string& group) {
     sp.down_signal = stopsignal;
     sp.timeout_kill = stopwaitsecs > 0 ? std::min(stopwaitsecs * 1000, kMaxMillis) : 1;
     sp.setsid = stopasgroup || killasgroup;
+    // autorestart and exitcodes apply once a process has run startsecs;
+    // an earlier death is a failed start, retried startretries times, then
+    // FATAL: start-retries, with startsecs as restart-stable.
     if (restart == Restart::kNever) {
       sp.no_restart = no_restart_all();
-    } else {
-      if (restart == Restart::kUnexpected) {
-        for (int64_t c : exitcodes) {
-          std::string w = std::to_string(c);
-          if (!sp.no_restart.empty()) sp.no_restart += ' ';
-          sp.no_restart += w;
-        }
+    } else if (restart == Restart::kUnexpected) {
+      for (int64_t c : exitcodes) {
+        std::string w = std::to_string(c);
+        if (!sp.no_restart.empty()) sp.no_restart += ' ';
+        sp.no_restart += w;
       }
-      if (startsecs > 0) {
-        int64_t n = startretries + 1;
-        Where w = where_of(s, "startretries");
-        if (n < 2) {
-          n = 2;
-          if (num == numprocs_start)
-            d_.warn(w, "startretries: converted as 1 (give-up counts every death, long runs too: "
-                       "with 0, one crash would stop the service for good)");
-        } else if (n > 64) {
-          n = 64;
-          if (num == numprocs_start) d_.warn(w, "startretries: converted as 63 (give-up counts at most 64 deaths)");
-        }
-        sp.give_up_n = int(n);
-        sp.restart_stable = std::min(startsecs * 1000, kMaxMillis);
-        sp.restart_delay_max = (n - 1) * 1000;
-        sp.give_up_t = std::min(give_up_window(int(n), std::min(startsecs, kMaxMillis / 1000), sp.restart_delay_max),
-                                kMaxMillis / 1000);
+    }
+    if (startsecs > 0) {
+      int64_t n = startretries;
+      if (n > kMaxStartRetries) {
+        n = kMaxStartRetries;
+        if (num == numprocs_start)
+          d_.warn(where_of(s, "startretries"), "startretries: converted as " + std::to_string(n) + " (start-retries' largest)");
       }
+      sp.start_retries = int(n);
+      sp.restart_stable = std::min(startsecs * 1000, kMaxMillis);
+      // supervisord waits 1 s, 2 s, 3 s... between failed starts; ours
+      // doubles from 1 s up to this (the same for up to 3 retries).
+      sp.restart_delay_max = (n > 0 ? n : 1) * 1000;
     }
 
     // Output. stdout first: where stderr may go depends on it.

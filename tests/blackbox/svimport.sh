@@ -4,8 +4,8 @@
 # supervise/, log data and other files kept, dropped settings removed);
 # each kind of bad input (exit 100, FILE:LINE, nothing written); and the
 # generated run scripts at work under our supervise (argv, cwd, umask,
-# environment, user, logging through multilog, no-restart, give-up after
-# startretries+1 starts, zdaemon's start-test-program as readiness).
+# environment, user, logging through multilog, no-restart, start-retries
+# (startretries+1 failed starts), zdaemon's start-test-program as readiness).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../helpers/supervise_common.sh"
 
@@ -51,8 +51,8 @@ exec '/usr/bin/web' '--port' '8080'
 ==> web/no-restart <==
 0
 
-==> web/give-up <==
-4 10
+==> web/start-retries <==
+3
 
 ==> web/restart-delay-max <==
 3000
@@ -126,7 +126,6 @@ events=PROCESS_STATE_EXITED
 [inet_http_server]
 port=127.0.0.1:9001
 EOF
-ALL_CODES=$(seq -s ' ' 0 255)" HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM XCPU XFSZ VTALRM PROF IO PWR SYS"
 ALL_OUT="==> api/run <==
 #!/bin/sh
 exec 2>&1
@@ -149,8 +148,8 @@ QUIT
 ==> api/no-restart <==
 0 3
 
-==> api/give-up <==
-6 28
+==> api/start-retries <==
+5
 
 ==> api/restart-delay-max <==
 5000
@@ -207,7 +206,16 @@ exec envdir ./env 'sh' '-c' 'echo hi; exit 0'
 10000
 
 ==> once/no-restart <==
-$ALL_CODES
+all
+
+==> once/start-retries <==
+3
+
+==> once/restart-delay-max <==
+3000
+
+==> once/restart-stable <==
+1000
 
 ==> once/env/GLOBAL <==
 g 1
@@ -238,7 +246,6 @@ ok_if "write: exactly the files -n listed" [ "$(listing out1)" = "./api
 ./api/env/GLOBAL
 ./api/env/HOME
 ./api/env/LANG
-./api/give-up
 ./api/log
 ./api/log/run
 ./api/no-restart
@@ -246,6 +253,7 @@ ok_if "write: exactly the files -n listed" [ "$(listing out1)" = "./api
 ./api/restart-stable
 ./api/run
 ./api/setsid
+./api/start-retries
 ./api/timeout-kill
 ./once
 ./once/env
@@ -254,7 +262,10 @@ ok_if "write: exactly the files -n listed" [ "$(listing out1)" = "./api
 ./once/log
 ./once/log/run
 ./once/no-restart
+./once/restart-delay-max
+./once/restart-stable
 ./once/run
+./once/start-retries
 ./once/timeout-kill
 ./worker-01
 ./worker-01/env
@@ -269,11 +280,11 @@ ok_if "write: exactly the files -n listed" [ "$(listing out1)" = "./api
 ./worker-02/run
 ./worker-02/timeout-kill" ]
 ok_if "write: run and log/run are 0755, settings 0644, dirs 0755" eval \
-  '[ "$(mode_of out1/api/run)$(mode_of out1/api/log/run)$(mode_of out1/api/give-up)$(mode_of out1/api/env/LANG)$(mode_of out1/api)$(mode_of out1/api/env)" = 755755644644755755 ]'
-ok_if "write: the files hold what -n showed" eval '[ "$(cat out1/api/give-up out1/api/env/GLOBAL out1/once/log/run)" = "6 28
+  '[ "$(mode_of out1/api/run)$(mode_of out1/api/log/run)$(mode_of out1/api/start-retries)$(mode_of out1/api/env/LANG)$(mode_of out1/api)$(mode_of out1/api/env)" = 755755644644755755 ]'
+ok_if "write: the files hold what -n showed" eval '[ "$(cat out1/api/start-retries out1/api/env/GLOBAL out1/once/log/run)" = "5
 g 1
 #!/bin/sh
-exec multilog t s52428800 n11 ./main" ] && [ ! -s out1/api/down ] && [ "$(cat out1/once/no-restart)" = "$ALL_CODES" ]'
+exec multilog t s52428800 n11 ./main" ] && [ ! -s out1/api/down ] && [ "$(cat out1/once/no-restart)" = all ]'
 
 # An existing service directory: refused without -f, for every service.
 mkdir out2 out2/web
@@ -548,9 +559,9 @@ ok_if "live: multilog stamps the lines" eval 'head -1 sv/live/log/main/current |
 ok_if "live: svc -dx ends both supervise processes" wait_until 10 gone "$sp"
 stop "$sp"
 
-# autorestart=false: not restarted after it exits (the 1017-byte
-# no-restart file is read without complaint); startretries: give-up after
-# startretries+1 starts of a process that dies at once.
+# autorestart=false: not restarted after it exits (no-restart all);
+# startretries: failed after startretries+1 starts of a process that dies
+# at once (start-retries).
 cat >policy.conf <<EOF
 [program:once]
 command=/bin/sh -c 'echo x >>$T/once.starts; exit 3'
