@@ -25,6 +25,19 @@
 #   spawn VAR CMD...    start CMD in the background in its own process group,
 #                       pid in VAR; ended (TERM, then KILL) when the test exits.
 #   wait_until SECS CMD...  poll CMD every 50 ms until it succeeds or SECS pass.
+#                       SECS counts polls (SECS * 20 of them), which a loaded
+#                       machine stretches: a hang guard, never a bound on a
+#                       latency. For that, wait_ms.
+#   wait_ms VAR SECS CMD...  wait_until SECS CMD...; VAR gets the milliseconds
+#                       it took by the clock, to compare with a promised
+#                       latency apart from the hang guard SECS.
+#   now_ms              milliseconds by the clock (bash's own: no fork).
+#   timing NAME VALUE UNIT  a measured value for the log (not the screen),
+#                       printed by finish as "TIMING - test: NAME: VALUE UNIT"
+#                       (kept in a file meanwhile, so that a check's function,
+#                       whose output is compared, may note one too).
+#                       bench/timing.sh runs tests again and again and gathers
+#                       these into the distributions each bound's comment cites.
 #   wait_for SECS PID   wait for a background PID, killing its process group
 #                       after SECS; its exit status, or 124 if it was killed.
 #   within SECS CMD...  run CMD (a program or a function) in its own process
@@ -274,7 +287,22 @@ wait_until() {
   return 0
 }
 
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+
+wait_ms() {
+  local var=$1 t0 rc
+  shift
+  t0=$(now_ms)
+  wait_until "$@"
+  rc=$?
+  printf -v "$var" '%s' $(($(now_ms) - t0))
+  return $rc
+}
+
+timing() { echo "TIMING - $TEST_NAME: $1: $2 $3" >>"$T/.timing"; }
+
 finish() {
+  [ ! -f "$T/.timing" ] || cat "$T/.timing"
   echo "$TEST_NAME: $passed passed, $failed failed, $skipped skipped"
   echo "$TEST_NAME: reference: $ref_passed passed, $ref_failed failed, $ref_skipped skipped"
   [ "$failed" -eq 0 ] && [ "$ref_failed" -eq 0 ]

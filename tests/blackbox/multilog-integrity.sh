@@ -145,6 +145,7 @@ kill_once "a writer in bursts" "$T/killed2" 4096 400000 100000 -d 50000 -b 5000
 # 5. A full disk: multilog warns, stops reading (the writer blocks), and
 # once space is freed carries on, within seconds, having lost nothing.
 mkdir "$T/full"
+RESUME_MS=3000
 if mount -t tmpfs -o size=8m tmpfs "$T/full" 2>/dev/null; then
   trap 'umount -l "$T/full" 2>/dev/null; cleanup' EXIT
   K=$(prefill "$T/full/log" 100000 744)
@@ -160,11 +161,15 @@ if mount -t tmpfs -o size=8m tmpfs "$T/full" 2>/dev/null; then
     if kill -0 "$FW" 2>/dev/null; then pass "the writer is held back meanwhile"; else fail "the writer is held back meanwhile" "it finished"; fi
     before=$(du -sb "$T/full/log" | cut -f1)
     rm -f "$T/full/ballast"
-    if wait_until 5 sh -c '[ $(du -sb "$1" | cut -f1) -gt "$2" ]' sh "$T/full/log" "$before"; then
-      pass "writing resumes soon after space is freed"
-    else
-      fail "writing resumes soon after space is freed"
-    fi
+    # multilog(8): tries again after 50 ms, then at most every half second,
+    # so it carries on within a second of the space being freed. By the
+    # clock, from rm's end to the log seen growing (a du each poll, which
+    # a loaded machine slows): this check's lines repeated, plain at load
+    # 14-20: N 10, p50 522, max 1244 ms; sanitizers at load 9-11: N 8,
+    # p50 332, max 973 ms. Bound 3000 ms (was wait_until 5: 100 polls).
+    wait_ms ms 10 sh -c '[ $(du -sb "$1" | cut -f1) -gt "$2" ]' sh "$T/full/log" "$before"
+    timing "full disk, space freed, to the log growing" "$ms" ms
+    ok_if "writing resumes soon after space is freed ($ms ms)" test "$ms" -lt "$RESUME_MS"
     if wait_until 60 sh -c '! kill -0 "$1" 2>/dev/null' sh "$FM"; then
       expect_log "no line is lost to the full disk" \
         "first 0 last $((K + 29999)) count $((K + 30000)) files [0-9]+" -t "$T/full/log"

@@ -250,12 +250,18 @@ same "garbage on the control FIFO is ignored" garbage
 run_missing() {
   fresh
   mkdir s
-  "$P/supervise" s 2>err & local sp=$!
+  # Appended (2>>): err is emptied below while supervise writes on; from
+  # its old offset it would leave a hole of NULs as long as what it wrote
+  # before, which depends on the pace ("Binary files differ" under load).
+  "$P/supervise" s 2>>err & local sp=$!
   wait_until 10 lines_at_least err 2
   "$P/svok" s && echo "still supervising"
   sort -u err
   printf '#!/bin/sh\nexec sleep 100\n' >s/run.new
   chmod 644 s/run.new; mv s/run.new s/run
+  # An attempt made before the mv may report the missing run after it: start
+  # afresh once the new run is what is reported.
+  wait_until 10 eval 'grep -qv "file does not exist" err'
   : >err; wait_until 10 lines_at_least err 2
   sort -u err
   chmod 755 s/run
@@ -269,7 +275,15 @@ same "run missing, then not executable, then fixed" run_missing
 P=$BIN
 
 # Pacing: a run that exits at once is started about once a second, and
-# supervise stays idle in between. Both implementations.
+# supervise stays idle in between. Both implementations. The promise
+# (README, supervise(8)): restarted whenever it exits, at most once a
+# second. 3 to 6 starts in the 4 s window: at most 5 fit, 6 allows for the
+# looks at starts around the window; 3 allows for one start lost to a
+# shell slowed by load, where a lost restart or a missing pacing is far
+# outside. Measured (bench/timing.sh, ours): plain, load 7-20 (CI runs
+# beside, and two busy loops in most rounds): N 6, 4 or 5 starts, at
+# most 2 ticks; sanitizers, load 8-79: N 2, 4 starts, 2 ticks. 25 ticks (a
+# quarter of the CPU) is a spin's tell, not a bound on speed.
 for impl in "$BIN" "$REF"; do
   if [ "$impl" = "$REF" ] && [ "$HAVE_REF" != 1 ]; then
     ref_skip "paced starts" "reference not installed"
@@ -284,6 +298,7 @@ for impl in "$BIN" "$REF"; do
   sleep 4
   t1=$(cpu_ticks "$sp"); n1=$(wc -l <"$d/starts")
   n=$((n1 - n0)) ticks=$((t1 - t0))
+  [ "$impl" != "$BIN" ] || { timing "paced starts in 4 s" "$n" starts; timing "supervise CPU while paced, 4 s" "$ticks" ticks; }
   if [ $n -ge 3 ] && [ $n -le 6 ]; then pass_for "$impl" "paced starts ($impl)"; else fail_for "$impl" "paced starts ($impl)" "$n starts in 4 seconds"; fi
   if [ $ticks -le 25 ]; then pass_for "$impl" "idle while paced ($impl)"; else fail_for "$impl" "idle while paced ($impl)" "$ticks ticks of CPU in 4 seconds"; fi
   end_sup "$sp" "$d"
@@ -294,8 +309,30 @@ d=$(mktemp -d "$T/prompt.XXXXXX")/s
 mksvc "$d" "echo x >>$d/starts; exit 1"
 start_sup sp "$BIN/supervise" "$d"
 wait_until 10 lines_at_least "$d/starts" 2
-"$BIN/svc" -d "$d"
-if wait_until 1 eval '[ "$(sv_want "$d")" = 64 ]'; then pass "d during the pause is prompt"; else fail "d during the pause is prompt"; fi
+# "At once" (supervise(8), COMPATIBILITY), where 0.76 reads commands only
+# after the pacing second. svlatency (inotify on supervise/, no polling)
+# sees ./run exit, runs svc -d at once and times it until the status wants
+# down; it also says how long after the exit svc started, so a supervise
+# that waited the second out would take about 1 s less that. Bound 500 ms:
+# plain, repeated at load 12-20: N 30, p50 39, max 206 ms (svc ran 1 to
+# 216 ms after the exit); in the runs 26 and 219 ms. Under the sanitizers
+# every exec and wake-up is slower: 1500 ms there, a hang guard only (ours
+# took 368 and 616 ms at load 8-12, a supervise waiting the second out
+# would take some 960 ms); the plain build tells them apart. (Polled from
+# the shell instead, the test's own forks took up to 883 ms at load 12: no
+# bound could have.)
+DPAUSE_US=500000
+if grep -qa __asan_init "$BIN/supervise"; then DPAUSE_US=1500000; fi
+if [ -n "$HELPERS" ] && [ -x "$HELPERS/svlatency" ]; then
+  set -- $("$HELPERS/svlatency" pause "$BIN/svc" "$d")
+  us=${2:-999999999} age=${4:-0}
+  timing "d during the pacing pause, to want down" "$us" us
+  timing "... svc started after the exit by" "$age" us
+  ok_if "d during the pause is prompt (${us} us, svc ${age} us after the exit)" test "$us" -lt "$DPAUSE_US"
+else
+  skip "d during the pause is prompt" "helpers not built"
+fi
+wait_until 10 eval '[ "$(sv_want "$d")" = 64 ]'
 n0=$(wc -l <"$d/starts"); sleep 1.5; n1=$(wc -l <"$d/starts")
 if [ "$n0" = "$n1" ] && sv_down "$d"; then pass "d cancels the paced start"; else fail "d cancels the paced start" "$n0 -> $n1"; fi
 "$BIN/svc" -u "$d"

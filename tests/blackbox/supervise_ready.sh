@@ -52,15 +52,18 @@ start_sup sp "$BIN/supervise" "$d"
 ok_if "notification-fd 1: ready after echo" wait_until 10 svstat_has "$d" ", ready [0-9]* seconds\$"
 end_sup "$sp" "$d"
 
-# timeout-ready: never ready, so stopped after 400 ms, counted (backoff),
+# timeout-ready: never ready, so stopped after 1000 ms, counted (backoff),
 # started again.
 d=$(mktemp -d "$T/tr.XXXXXX")/s
-mksvc "$d" 'echo start >>starts; trap "echo term >>starts; exit 0" TERM; while :; do sleep 0.05; done'
+# The trap first, and 1000 ms: the down signal must find it set, however
+# slowly a loaded machine starts ./run's shell (400 ms was the test's own
+# pace, and the trap came after a line).
+mksvc "$d" 'trap "echo term >>starts; exit 0" TERM; echo start >>starts; while :; do sleep 0.05; done'
 echo 5 >"$d/notification-fd"
-echo 400 >"$d/timeout-ready"
+echo 1000 >"$d/timeout-ready"
 echo 4000 >"$d/restart-delay-max"
 start_sup sp "$BIN/supervise" "$d"
-ok_if "timeout-ready: the down signal after 400 ms" wait_until 10 file_has "$d/starts" term
+ok_if "timeout-ready: the down signal after 1000 ms" wait_until 10 file_has "$d/starts" term
 ok_if "... counted as a failed start: backoff" wait_until 5 svstat_has "$d" "backoff [0-9]* seconds\$"
 ok_if "... and started again" wait_until 10 eval '[ "$(grep -c start "$d/starts")" -ge 2 ]'
 ok_if "restarts counted in xstatus" eval '[ "$(xbyte "$d" 63)" -ge 1 ]'
@@ -68,32 +71,51 @@ end_sup "$sp" "$d"
 
 # check: healthy while "healthy" exists. Without notification-fd the first
 # success makes it ready; after 2 failures in a row ./run is restarted.
+# Once "armed", a second failure waits until the test has "seen" the first:
+# "1 failed check" lasts one interval (200 ms) otherwise, which the test's
+# own polls (an svstat each) missed under the sanitizers at load 8.
 d=$(mktemp -d "$T/ck.XXXXXX")/s
 mksvc "$d" 'echo start >>starts; exec sleep 1000'
-printf '#!/bin/sh\necho $$ >>checks\n[ -e healthy ]\n' >"$d/check"; chmod 755 "$d/check"
+cat >"$d/check" <<'CHECK'
+#!/bin/sh
+echo $$ >>checks
+[ -e healthy ] && exit 0
+if [ -e armed ]; then
+  [ -e failed ] && while [ ! -e seen ]; do sleep 0.02; done
+  : >failed
+fi
+exit 1
+CHECK
+chmod 755 "$d/check"
 echo 200 >"$d/check-interval"
 echo 2 >"$d/check-failures"
 start_sup sp "$BIN/supervise" "$d"
 wait_until 10 sv_up "$d"
-ok_if "check: not ready while it fails" eval 'sleep 0.5; svstat_has "$d" ", not ready\$"'
+# Three checks started: two have failed and been counted.
+ok_if "check: not ready while it fails" eval 'wait_until 10 lines_at_least "$d/checks" 3; svstat_has "$d" ", not ready\$"'
 ok_if "... failures before ready do not count" test "$(nlines "$d/starts")" = 1
 touch "$d/healthy"
 ok_if "the first success: ready" wait_until 10 svstat_has "$d" ", ready [0-9]* seconds\$"
 ok_if "features: settings, readiness, check" test "$(xbyte "$d" 56)" = 7
 p=$(sv_pid "$d")
-rm "$d/healthy"
+touch "$d/armed"; rm "$d/healthy"
 ok_if "a failure: unhealthy (1 failed check)" wait_until 10 svstat_has "$d" ", unhealthy (1 failed check)\$"
+touch "$d/seen"
 ok_if "two: ./run restarted" wait_until 10 sv_pid_is_not "$d" "$p"
 ok_if "... second start" test "$(nlines "$d/starts")" = 2
 touch "$d/healthy"
 wait_until 10 svstat_has "$d" ", ready [0-9]* seconds\$"
-"$BIN/svc" -p "$d"
-sleep 0.3; n=$(nlines "$d/checks"); sleep 0.6
+# checks_idle: no child of supervise but ./run, so no check is on its way
+# (one started before the pause or the stop writes its line late under
+# load); then a window of three check intervals.
+checks_idle() { [ -z "$(pgrep -P "$sp" | grep -vx "$(sv_pid "$d")")" ]; }
+"$BIN/svc" -p "$d"; wait_until 10 eval '[ "$(sv_paused "$d")" = 1 ]'
+wait_until 10 checks_idle; n=$(nlines "$d/checks"); sleep 0.6
 ok_if "no check while paused" test "$(nlines "$d/checks")" = "$n"
 "$BIN/svc" -c "$d"
 ok_if "checks again after continue" wait_until 10 eval '[ "$(nlines "$d/checks")" -gt "$n" ]'
 "$BIN/svc" -d "$d"; wait_until 10 sv_down "$d"
-sleep 0.3; n=$(nlines "$d/checks"); sleep 0.6
+wait_until 10 checks_idle; n=$(nlines "$d/checks"); sleep 0.6
 ok_if "no check while down" test "$(nlines "$d/checks")" = "$n"
 end_sup "$sp" "$d"
 

@@ -48,7 +48,6 @@ image() {
   exec env - PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     unshare --pid --fork --mount-proc="$R/proc" chroot "$R" /usr/local/bin/svscan /service 2>"$T/err"
 }
-now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 lines() { sed 's/^@[0-9a-f]* //' "$R/service/app/log/main/current" 2>/dev/null; }
 
 mkimage
@@ -61,6 +60,12 @@ wait_for 15 "$U"
 rc=$?
 took=$(($(now_ms) - t0))
 if [ "$rc" = 0 ] && [ ! -s "$T/err" ]; then pass "stop-exit-0"; else fail "stop-exit-0" "rc $rc: $(cat "$T/err")"; fi
+# The app ends on TERM and its logger at the end of its input: the stop
+# is over in a moment, far from the 9 s deadline (what a service that
+# ignored TERM, or a logger left waiting, would take). Measured: plain,
+# load 7-20: N 5, p50 318, max 367 ms; sanitizers, load 8-79: N 2, 352
+# and 490 ms.
+timing "docker stop equivalent, TERM to exit" "$took" ms
 if [ "$took" -lt 2000 ]; then pass "stop-time"; else fail "stop-time" "$took ms"; fi
 echo "NOTE - $TEST_NAME: docker-stop equivalent took $took ms"
 # Every tick, in order, then the last line: nothing lost at the stop.

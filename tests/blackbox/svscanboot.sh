@@ -62,7 +62,7 @@ fi
 # passed on to svscan, whose orderly shutdown svscanboot waits for; b's
 # logger gets b's last line; nothing of the tree is left.
 echo HUP >"$S/b/down-signal"
-mkservice "$S/b" "exec 2>&1; echo b up; trap 'echo b last line; exit 0' HUP; while :; do sleep 0.05; done"
+mkservice "$S/b" "exec 2>&1; trap 'echo b last line; exit 0' HUP; echo b up; while :; do sleep 0.05; done"
 "$SUPBIN/svc" -t "$S/b"
 wait_until 10 grep -q "b up" "$T/b.log"
 kill -TERM "$BOOT"

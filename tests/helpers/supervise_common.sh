@@ -43,3 +43,15 @@ end_sup() {
 # cpu_ticks PID: utime + stime of a process, in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
+# Process start times, for latencies that must not include a shell's
+# start-up: the kernel notes a process's start (its fork) in clock ticks
+# since boot, /proc/PID/stat field 22, which /proc/uptime reads too
+# (10 ms resolution both).
+HZ=$(getconf CLK_TCK)
+# stat_start_ms: a line of /proc/PID/stat on stdin; its start, in ms since boot.
+stat_start_ms() { awk -v hz="$HZ" '{ sub(/.*\) /, ""); print int($20 * 1000 / hz) }'; }
+# start_ms PID: when PID started, in ms since boot (empty once it is gone).
+start_ms() { stat_start_ms <"/proc/$1/stat" 2>/dev/null; }
+# uptime_ms: now, in ms since boot.
+uptime_ms() { local u; read -r u _ </proc/uptime; u=${u/./}; echo $((10#$u * 10)); }
+

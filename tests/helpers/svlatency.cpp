@@ -4,6 +4,12 @@
 //   svlatency d SVC DIR CYCLES GAP_MS   SVC -d DIR until status shows down
 //                                       (then SVC -u DIR, wait up, GAP_MS)
 //   svlatency exec RUN CYCLES           fork + exec RUN + wait, as ./run costs
+//   svlatency pause SVC DIR             for a ./run that exits at once: waits
+//                                       for an exit (the pacing pause begins),
+//                                       then SVC -d DIR until status wants down;
+//                                       prints "latency N since_exit N": the
+//                                       latter how long after the exit (the
+//                                       status's stamp) svc was started
 // Prints "median N p95 N" over the cycles; with RUN, each cycle also times
 // fork + exec RUN + wait just before, and "exec_median N" is appended, so
 // the baseline sees the same machine load as the measurement. Waiting is event-driven (an
@@ -40,15 +46,43 @@ void nap_us(long us) {
 
 std::string g_status;
 
-// pid in the status file, or -1 when unreadable.
-long status_pid() {
+// The 18 bytes of the status file; false when unreadable.
+bool status_bytes(unsigned char (&b)[18]) {
   int fd = open(g_status.c_str(), O_RDONLY);
-  if (fd < 0) return -1;
-  unsigned char b[18];
+  if (fd < 0) return false;
   ssize_t r = read(fd, b, sizeof b);
   close(fd);
-  if (r != 18) return -1;
+  return r == 18;
+}
+
+// pid in the status file, or -1 when unreadable.
+long status_pid() {
+  unsigned char b[18];
+  if (!status_bytes(b)) return -1;
   return long(b[12]) | long(b[13]) << 8 | long(b[14]) << 16 | long(b[15]) << 24;
+}
+
+// The want byte ('u', 'd' or 0), or -1 when unreadable.
+int status_want() {
+  unsigned char b[18];
+  return status_bytes(b) ? b[17] : -1;
+}
+
+// The status's stamp (TAI64N: 8 bytes of seconds + 2^62 + 10, 4 of
+// nanoseconds, big-endian) as microseconds of the real-time clock.
+int64_t status_stamp_us() {
+  unsigned char b[18];
+  if (!status_bytes(b)) return -1;
+  uint64_t sec = 0;
+  for (int i = 0; i < 8; ++i) sec = sec << 8 | b[i];
+  uint32_t nano = uint32_t(b[8]) << 24 | uint32_t(b[9]) << 16 | uint32_t(b[10]) << 8 | b[11];
+  return int64_t(sec - 4611686018427387914ULL) * 1000000 + nano / 1000;
+}
+
+int64_t real_us() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
 void run(const char* prog, const char* arg1, const char* arg2) {
@@ -105,16 +139,26 @@ int main(int argc, char** argv) {
     report(times);
     return 0;
   }
-  if (argc < 6) return 100;
   const char* svc = argv[2];
   const char* dir = argv[3];
-  int cycles = atoi(argv[4]);
-  long gap = atol(argv[5]);
   g_status = std::string(dir) + "/supervise/status";
   g_inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (g_inotify < 0 ||
       inotify_add_watch(g_inotify, (std::string(dir) + "/supervise").c_str(), IN_MOVED_TO | IN_CLOSE_WRITE) < 0)
     return 111;
+  if (mode == "pause") {
+    // An exit: up, then down (still wanted up: the start is paced).
+    if (!wait_for([](long p) { return p > 0; })) return 111;
+    if (!wait_for([](long p) { return p == 0; })) return 111;
+    int64_t t0 = now_us(), age = real_us() - status_stamp_us();
+    run(svc, "-d", dir);
+    if (!wait_for([](long) { return status_want() == 'd'; })) return 111;
+    printf("latency %lld since_exit %lld\n", (long long)(now_us() - t0), (long long)age);
+    return 0;
+  }
+  if (argc < 6) return 100;
+  int cycles = atoi(argv[4]);
+  long gap = atol(argv[5]);
   const char* baseline = argc > 6 ? argv[6] : nullptr;
   std::vector<int64_t> execs;
   for (int i = 0; i < cycles; ++i) {

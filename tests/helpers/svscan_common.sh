@@ -48,12 +48,14 @@ trap 'kill_under "$T"; cleanup' EXIT
 nothing_left() { [ -z "$(procs_under "$1")" ]; }
 
 # sup_pid DIR: the pid of the supervise whose working directory is DIR.
+# One find for the whole of /proc, not a readlink per process: on a busy
+# machine (thousands of processes) a look must stay cheap, or the test's
+# own pace takes the time it measures.
 sup_pid() {
   local p
-  for p in /proc/[0-9]*; do
-    [ "$(readlink "$p/cwd" 2>/dev/null)" = "$1" ] || continue
-    case "$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" in
-      supervise\ *) echo "${p#/proc/}"; return 0 ;;
+  for p in $(find /proc -mindepth 2 -maxdepth 2 -name cwd -lname "$1" 2>/dev/null | cut -d/ -f3); do
+    case "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" in
+      supervise\ *) echo "$p"; return 0 ;;
     esac
   done
   return 1
@@ -63,21 +65,27 @@ sup_pid() {
 # DIR, sorted.
 supervisors() {
   local p c cmd
-  for p in /proc/[0-9]*; do
-    c=$(readlink "$p/cwd" 2>/dev/null) || continue
+  for p in $(procs_under "$1"); do
+    c=$(readlink "/proc/$p/cwd" 2>/dev/null) || continue
     case $c in "$1"/*) ;; *) continue ;; esac
-    cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)
+    cmd=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)
     case $cmd in supervise\ *) echo "${c#"$1"/}: $cmd" ;; esac
   done | sort
 }
 
 # mkservice DIR [RUN-LINE]: a service whose run execs RUN-LINE
-# (default: sleep 1000, which dies with its process group).
+# (default: sleep 1000, which dies with its process group). A new DIR is
+# made whole under a dot name (which svscan skips) and renamed into place:
+# a scan in between must not find it without its run ("unable to start
+# run", a warning the tests count), however slowly the machine lets us
+# write it. An existing DIR gets its run replaced, atomically too.
 mkservice() {
-  mkdir -p "$1"
-  printf '#!/bin/sh\n%s\n' "${2:-exec sleep 1000}" >"$1/run.new"
-  chmod 755 "$1/run.new"
-  mv "$1/run.new" "$1/run"
+  local tmp=$1
+  [ -d "$1" ] || { tmp=${1%/*}/.${1##*/}.new; rm -rf "$tmp"; mkdir -p "$tmp"; }
+  printf '#!/bin/sh\n%s\n' "${2:-exec sleep 1000}" >"$tmp/run.new"
+  chmod 755 "$tmp/run.new"
+  mv "$tmp/run.new" "$tmp/run"
+  [ "$tmp" = "$1" ] || mv "$tmp" "$1"
 }
 
 # mklog DIR FILE: DIR/log appends what it reads to FILE.
