@@ -2,7 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <limits.h>
+#include <stddef.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -171,19 +173,62 @@ bool Files::still_there() noexcept {
   return ::stat(".", &st) == 0 && st.st_nlink > 0 && ::lstat("run", &st) == 0;
 }
 
+namespace {
+
+// true when dir is a directory with nothing in it. getdents64 into a
+// buffer on the stack: nothing is allocated after start-up.
+bool empty_directory(const char* dir) noexcept {
+  int fd = ::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd == -1) return false;
+  alignas(struct dirent64) char buf[1024];
+  bool empty = true;
+  ssize_t n;
+  while (empty && (n = ::getdents64(fd, buf, sizeof buf)) > 0) {
+    for (ssize_t at = 0; at < n;) {
+      auto* e = reinterpret_cast<struct dirent64*>(buf + at);
+      const char* name = e->d_name;
+      if (!(name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0)))) {
+        empty = false;
+        break;
+      }
+      at += e->d_reclen;
+    }
+  }
+  ::close(fd);
+  return empty;
+}
+
+}  // namespace
+
+// An empty supervise/ is what rm -r leaves just before removing it: left
+// alone until it has stayed empty for kEmptyGrace ms.
+bool Files::emptied(int64_t now) noexcept {
+  if (!empty_directory("supervise")) {
+    empty_since_ = -1;
+    return false;
+  }
+  if (empty_since_ < 0) empty_since_ = now;
+  return now - empty_since_ < kEmptyGrace;
+}
+
 bool Files::check(int64_t now) noexcept {
   if (check_at_ < 0 || now < check_at_) return false;
   first_noticed_ = -1;
-  bool tried = false, ok = true;
-  if (!intact() && still_there()) {
-    tried = true;
-    ok = repair();
+  if (intact() || !still_there()) {
+    empty_since_ = -1;
+    schedule(now);
+    return false;
   }
-  if (ok)
+  if (emptied(now)) {
+    check_at_ = empty_since_ + kEmptyGrace;
+    return false;
+  }
+  empty_since_ = -1;
+  if (repair())
     schedule(now);
   else
     check_at_ = now + kRepairRetry;
-  return tried;
+  return true;
 }
 
 void Files::drop_control() noexcept {

@@ -16,15 +16,20 @@
 // only while the service directory is still there (linked, with its run):
 // `svc -dx dir && rm -rf dir` or a bare `rm -rf dir` removes entry after
 // entry, and recreating them meanwhile made rm fail ("Directory not
-// empty").
+// empty"). An rm descheduled on a loaded machine can pause between two
+// removals for longer than any quiet period, so the settling is generous
+// (a second), and a supervise/ found empty, which is what rm leaves just
+// before its rmdir, is taken for one being removed: refilled only if it
+// is still there, still empty, kEmptyGrace ms later.
 #pragma once
 #include <stdint.h>
 #include <sys/types.h>
 
 namespace supervise {
 
-constexpr int64_t kSettle = 200;         // ms without removals before a check
-constexpr int64_t kSettleMax = 1000;     // ... yet no later than this after the first
+constexpr int64_t kSettle = 1000;        // ms without removals before a check
+constexpr int64_t kSettleMax = 5000;     // ... yet no later than this after the first
+constexpr int64_t kEmptyGrace = 5000;    // ms an emptied supervise/ is left alone
 constexpr int64_t kCheckInterval = 5000; // ms between checks without dnotify
 constexpr int64_t kRepairRetry = 1000;   // ms before retrying a failed repair
 
@@ -64,6 +69,7 @@ class Files {
  private:
   bool fifo_current(const char* path, int fd) noexcept;
   bool still_there() noexcept;
+  bool emptied(int64_t now) noexcept;
   bool reopen_fifo(const char* path, int& rfd, int* wfd) noexcept;
 
   const char* dir_ = "";
@@ -76,6 +82,7 @@ class Files {
   bool dnotify_ = false;  // the first watch() worked: re-arm after repairs
   int64_t check_at_ = -1;
   int64_t first_noticed_ = -1;  // the first event since the last check
+  int64_t empty_since_ = -1;    // when supervise/ was first seen empty
 };
 
 }  // namespace supervise
