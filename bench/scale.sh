@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# scale: a tree of N services, each with a logger (2N service directories,
+# about 4N processes), under our svscan and under s6-svscan, side by side.
+# Prints numbers; asserts nothing.
+#   BIN=bin HELPERS=build/helpers [NS="1000 3000 10000"] [SUITES="ours s6"]
+#   [IDLE=30] [SECS=5] bash bench/scale.sh
+# For each N and each suite:
+#   up        seconds from the scanner's start until every service and every
+#             logger runs its program (counted in /proc by their comm: the
+#             run scripts exec copies of sleep and cat named scale-svc and
+#             scale-log); for ours, svstat then confirms every one is up
+#   pss       the whole tree's PSS (smaps_rollup of the scanner and all its
+#             descendants, the same for both), and the supervisors' share
+#             (without scale-svc and scale-log)
+#   idle      the supervisors' CPU (schedstat) over IDLE s of the idle tree,
+#             as % of one core
+#   shutdown  TERM to the scanner until the last process of the tree is gone
+#             (s6-svscan: its default SIGTERM, the same orderly teardown)
+# and for ours only (s6 has no such operation over a whole tree, or its tool
+# is one process per service):
+#   svstat -j the whole tree (2N dirs), median of 5 runs
+#   svwait    `svwait -u -a` on the N services: they are taken down, svwait
+#             started, svc -u sent to all; from the latest up in their
+#             status files to svwait's exit
+#   svweb     GET /api/services (2N rows) on one keep-alive connection for
+#             SECS s (tests/helpers/httpload): p50, p99, requests a second
+#
+# The tree lives on tmpfs (/dev/shm). About 4N processes and 2N+ pipe ends
+# in the scanner: the bench raises its own file limit (hard too, as root)
+# and kernel.pid_max when it may (root), restoring pid_max at exit;
+# otherwise it runs the largest N that fits, and says so. Every process is
+# ended by the scanner's pid and then by its descendants' pids; every wait
+# is bounded.
+set -u
+: "${BIN:?BIN must name the folder of the built programs}"
+NS=${NS:-"1000 3000 10000"}
+SUITES=${SUITES:-"ours s6"}
+IDLE=${IDLE:-30}
+SECS=${SECS:-5}
+HELPERS=${HELPERS:-}
+here=$(cd "$(dirname "$0")" && pwd)
+probe() { python3 "$here/scale_probe.py" "$@"; }
+
+W=$(mktemp -d /dev/shm/suite-bench-scale-XXXXXX)
+root=""
+pid_max_saved=""
+cleanup() {
+  [ -z "$root" ] || end_tree
+  [ -z "$pid_max_saved" ] || echo "$pid_max_saved" >/proc/sys/kernel/pid_max
+  rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now() { date +%s.%N; }
+since() { printf '%.2f' "$(echo "$(now) - $1" | bc)"; }
+
+# end_tree: KILLs the scanner and every process working in the tree, by
+# pid, until none is left (read again each round: supervisors restart
+# things).
+end_tree() {
+  local i pids
+  for i in $(seq 50); do
+    pids=$( (kill -0 "$root" 2>/dev/null && echo "$root"; probe under "$W/tree") | tr '\n' ' ')
+    [ -n "${pids// /}" ] || break
+    kill -KILL $pids 2>/dev/null
+    sleep 0.2
+  done
+  wait "$root" 2>/dev/null
+  root=""
+}
+
+# Room: file descriptors (the scanner holds 2 per logged service) and pids.
+fits() {  # fits N: true when 4N processes more fit under pid_max
+  local used
+  used=$(ls -d /proc/[0-9]* | wc -l)
+  [ $((used + 4 * $1 + 2000)) -le "$(cat /proc/sys/kernel/pid_max)" ]
+}
+biggest=0
+for n in $NS; do [ "$n" -gt "$biggest" ] && biggest=$n; done
+ulimit -n $((4 * biggest + 1000)) 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+if ! fits "$biggest" && [ -w /proc/sys/kernel/pid_max ]; then
+  pid_max_saved=$(cat /proc/sys/kernel/pid_max)
+  echo $((4 * biggest + 65536)) >/proc/sys/kernel/pid_max
+  echo "(kernel.pid_max raised from $pid_max_saved to $(cat /proc/sys/kernel/pid_max) for the run; restored at exit)"
+fi
+fd_limit=$(ulimit -n)
+
+cp "$(command -v sleep)" "$W/scale-svc"
+cp "$(command -v cat)" "$W/scale-log"
+printf '#!/bin/sh\nexec %s 1000000\n' "$W/scale-svc" >"$W/run.svc"
+printf '#!/bin/sh\nexec %s >/dev/null\n' "$W/scale-log" >"$W/run.log"
+chmod 755 "$W/run.svc" "$W/run.log"
+
+# mktree DIR N: N services s1..sN, each with log/; the run files are hard
+# links of two scripts (10,000 services in a few seconds).
+mktree() {
+  local i
+  mkdir -p "$1"
+  for i in $(seq "$2"); do
+    mkdir -p "$1/s$i/log"
+    ln "$W/run.svc" "$1/s$i/run"
+    ln "$W/run.log" "$1/s$i/log/run"
+  done
+}
+
+# start SUITE DIR N: the scanner, in a session of its own; sets root.
+start() {
+  case $1 in
+    ours) PATH="$BIN:/usr/bin:/bin" setsid "$BIN/svscan" "$2" </dev/null >/dev/null 2>"$W/err.$1" & ;;
+    s6) (ulimit -s 65536; exec setsid s6-svscan -c $((2 * $3 + 16)) "$2") </dev/null >/dev/null 2>"$W/err.$1" & ;;
+  esac
+  root=$!
+}
+
+# bringup N LIMIT: seconds until N scale-svc and N scale-log run, or
+# "timeout(svc log)".
+bringup() {
+  local t0=$1 n=$2 limit=$3 c
+  while :; do
+    sleep 0.25
+    c=$(probe count "$root" scale-svc scale-log)
+    [ "$c" = "$n $n" ] && { since "$t0"; return; }
+    if [ "$(echo "$(now) - $t0 > $limit" | bc)" = 1 ]; then echo "timeout(${c// //})"; return; fi
+  done
+}
+
+median5() {  # median5 CMD...: the median wall time of 5 runs, in ms
+  local i a z
+  for i in 1 2 3 4 5; do
+    a=$EPOCHREALTIME; "$@" >/dev/null 2>&1; z=$EPOCHREALTIME
+    awk -v a="$a" -v z="$z" 'BEGIN { printf "%.1f\n", (z - a) * 1000 }'
+  done | sort -n | sed -n 3p
+}
+
+# ours_only DIR N: svstat -j, svwait, svweb on the live tree.
+ours_only() {
+  local d=$1 n=$2 dirs mains ups a sw addr out t_exit last
+  mains=$(for i in $(seq "$n"); do echo "$d/s$i"; done)
+  dirs=$(for i in $(seq "$n"); do echo "$d/s$i $d/s$i/log"; done)
+  printf '    svstat -j of %s dirs: %s ms (median of 5)\n' $((2 * n)) "$(median5 "$BIN/svstat" -j $dirs)"
+  # svwait: down, wait until svstat says so, svwait -u -a, then up.
+  "$BIN/svc" -d $mains
+  for a in $(seq 100); do
+    [ "$("$BIN/svstat" $mains | grep -c ': down')" = "$n" ] && break
+    sleep 0.2
+  done
+  "$BIN/svwait" -u -a -t 60000 $mains &
+  sw=$!
+  sleep 1  # svwait reads every status and sets its watches
+  "$BIN/svc" -u $mains
+  wait "$sw"
+  t_exit=$EPOCHREALTIME
+  last=$(probe lastup $mains)
+  printf '    svwait -u -a on %s: returned %s ms after the last came up\n' "$n" \
+    "$(echo "($t_exit - $last) * 1000" | bc | xargs printf '%.1f')"
+  if [ -x "$BIN/svweb" ] && [ -n "$HELPERS" ] && [ -x "$HELPERS/httpload" ]; then
+    "$BIN/svweb" -l 127.0.0.1:0 "$d" >"$W/svweb.out" 2>"$W/svweb.err" &
+    sw=$!
+    for a in $(seq 100); do grep -q ':' "$W/svweb.out" 2>/dev/null && break; sleep 0.05; done
+    addr=$(head -1 "$W/svweb.out")
+    if out=$("$HELPERS/httpload" "$addr" /api/services 1 "$SECS" 2>&1) && set -- $out && [ $# -eq 14 ]; then
+      printf '    svweb GET /api/services (%s rows, %s bytes): p50 %s ms, p99 %s ms, %s req/s on one connection\n' \
+        $((2 * n)) "$6" "$(echo "$8 / 1000" | bc -l | xargs printf '%.1f')" \
+        "$(echo "${10} / 1000" | bc -l | xargs printf '%.1f')" "$4"
+    else
+      echo "    svweb: failed: $out $(head -2 "$W/svweb.err")"
+    fi
+    kill -TERM "$sw"
+    wait "$sw" 2>/dev/null
+  else
+    echo "    svweb: skipped (no $BIN/svweb or no HELPERS/httpload)"
+  fi
+}
+
+echo "scale: N services with a logger each, on tmpfs; file limit $fd_limit, pid_max $(cat /proc/sys/kernel/pid_max)"
+for n in $NS; do
+  if ! fits "$n"; then
+    m=$(( ($(cat /proc/sys/kernel/pid_max) - $(ls -d /proc/[0-9]* | wc -l) - 2000) / 4 ))
+    echo "N=$n does not fit under pid_max $(cat /proc/sys/kernel/pid_max) (not root?): N=$m instead"
+    n=$m
+  fi
+  for suite in $SUITES; do
+    if [ "$suite" = s6 ] && ! command -v s6-svscan >/dev/null; then
+      echo "  N=$n s6: skipped (no s6-svscan; apt-get install s6)"
+      continue
+    fi
+    d=$W/tree
+    mktree "$d" "$n"
+    t0=$(now)
+    start "$suite" "$d" "$n"
+    up=$(bringup "$t0" "$n" $((60 + n / 50)))
+    line="  N=$n $suite: up $up s"
+    if [ "$suite" = ours ] && [[ $up != timeout* ]]; then
+      ups=$("$BIN/svstat" $(for i in $(seq "$n"); do echo "$d/s$i $d/s$i/log"; done) | grep -c ': up ')
+      line="$line (svstat: $ups of $((2 * n)) up)"
+    fi
+    set -- $(probe pss "$root" scale-svc scale-log)
+    line="$line; PSS $(($1 / 1024)) MB, supervisors $(($2 / 1024)) MB"
+    sleep 6  # past the next periodic scan
+    a=$(probe cpu "$root" scale-svc scale-log)
+    sleep "$IDLE"
+    z=$(probe cpu "$root" scale-svc scale-log)
+    line="$line; idle $(echo "($z - $a) / ($IDLE * 10000000)" | bc -l | xargs printf '%.3f')% of a core"
+    echo "$line"
+    [ "$suite" = ours ] && [[ $up != timeout* ]] && ours_only "$d" "$n"
+    t0=$(now)
+    kill -TERM "$root"
+    for a in $(seq 600); do
+      [ -z "$(probe under "$d")" ] && break
+      sleep 0.05
+    done
+    left=$(probe under "$d" | wc -w)
+    echo "    shutdown (TERM): $(since "$t0") s, $left processes left"
+    end_tree
+    grep -v '^$' "$W/err.$suite" | sort | uniq -c | sort -rn | head -3 | sed 's/^/    stderr: /'
+    rm -rf "$d"
+  done
+done
