@@ -140,9 +140,12 @@ command=/usr/bin/python3 @R@/probe.py usr1 run+child
 stopsignal=USR1
 
 ; stopasgroup: TERM reaches the whole process group; the child takes
-; 500 ms to exit (a clean shutdown of a worker).
+; 500 ms to exit (a clean shutdown of a worker). The main exits once the
+; child has noted its TERM (at most 5 s): ours kills the group's rest as
+; soon as the main exits, and on a loaded machine the child could be
+; killed before it ever ran its handler (CI saw "-" once, sanitizers).
 [program:grpstop]
-command=/usr/bin/python3 @R@/probe.py grpstop run+child+linger:500
+command=/usr/bin/python3 @R@/probe.py grpstop run+child+linger:500+awaitchild:5000
 stopasgroup=true
 
 ; stopwaitsecs: INT ignored, KILL 2 s later.

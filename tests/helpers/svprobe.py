@@ -36,6 +36,11 @@ MODE is a list joined with +:
                    when the main and the child died
   linger:MS        the child takes MS ms to exit after a signal (a clean
                    shutdown), other signals blocked meanwhile
+  awaitchild:MS    on its stop signal the main exits only once the child
+                   has recorded a signal, or after MS ms: a signal sent to
+                   the whole group is then seen by both even when the rest
+                   of the group is killed as soon as the main exits and the
+                   child had no CPU in between (a loaded machine)
   exitonce:C:MS    the first start exits with code C after MS ms; later ones
                    stay up as run
   exitalways:C:MS  every start exits with code C after MS ms
@@ -75,11 +80,22 @@ def signame(s):
     return signal.Signals(s).name[3:]
 
 
-def handle_signals(d, who, stubborn, linger_ms=0):
+def child_recorded(d):
+    try:
+        with open(os.path.join(d, "signals")) as f:
+            return any(line.startswith("child ") for line in f)
+    except FileNotFoundError:
+        return False
+
+
+def handle_signals(d, who, stubborn, linger_ms=0, await_child_ms=0):
     def on_signal(s, _frame):
         record(os.path.join(d, "signals"), "%s %s %d" % (who, signame(s), now()))
         if stubborn or s in QUIET:
             return
+        deadline = time.monotonic() + await_child_ms / 1000
+        while not child_recorded(d) and time.monotonic() < deadline:
+            time.sleep(0.005)
         if linger_ms:
             signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
             time.sleep(linger_ms / 1000)
@@ -167,7 +183,8 @@ def serve(tag, mode):
         n = 1
     flags = mode.split("+")
     stubborn = "stubborn" in flags
-    handle_signals(d, "main", stubborn)
+    await_child = [int(f.partition(":")[2]) for f in flags if f.startswith("awaitchild:")]
+    handle_signals(d, "main", stubborn, 0, await_child[0] if await_child else 0)
     report(d, n)
     watched = {"main": os.getpid()}
     linger = [int(f.partition(":")[2]) for f in flags if f.startswith("linger:")]
