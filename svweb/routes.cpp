@@ -180,8 +180,7 @@ void Routes::handle(const Request& r, const char* peer, Space& space, Reply& out
 
 void Routes::list(Space& space, Reply& out) noexcept {
   if (!space.big) return error(out, space, 503, "busy, try again");
-  if (!services_.scan()) return error(out, space, 500, lib::error_str(errno));
-  services_.describe_all();
+  if (!services_.refresh()) return error(out, space, 500, lib::error_str(errno));
   lib::Tai64n now = lib::tai64n_now();
   // As svstat -j prints it.
   lib::Writer w(-1, space.big, space.big_cap);
@@ -200,8 +199,7 @@ void Routes::list(Space& space, Reply& out) noexcept {
 
 void Routes::metrics(Space& space, Reply& out) noexcept {
   if (!space.big) return error(out, space, 503, "busy, try again");
-  if (!services_.scan()) return error(out, space, 500, lib::error_str(errno));
-  services_.describe_all();
+  if (!services_.refresh()) return error(out, space, 500, lib::error_str(errno));
   size_t n = services_.size();
   // Each sample line: the metric name, the escaped dir, a number.
   size_t need = 4096;

@@ -105,20 +105,76 @@ bool Services::scan() noexcept {
   return true;
 }
 
-void Services::describe_all() noexcept {
-  for (size_t i = 0; i < n_; ++i) {
-    lib::ServiceReport& r = reports_[i];
-    r = lib::ServiceReport{};
-    r.dir = dirs_[i];
-    char path[300];
-    std::string_view nm = name(i);
-    lib::Fd d;
-    if (cstr(nm, path, sizeof path)) d.reset(::openat(fd_, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!d.valid())
-      lib::report_error(r, "unable to chdir: ", lib::error_str(errno));
-    else
-      lib::report_describe(d.get(), r);
+void Services::watch() noexcept {
+  if (!watches_.open(scandir_.data()))
+    lib::warn_sys({"unable to watch ", scandir_});  // svweb(8): then every row, every request
+}
+
+bool Services::refresh() noexcept {
+  // A row not watched can gain a log or a supervise/ unseen: while there
+  // is one, the list is read every time too.
+  bool list = !built_ || !watches_.active() || unwatched_;
+  if (watches_.active() && watches_.drain(dirty_)) list = true;
+  if (list) {
+    built_ = false;
+    if (!scan()) return false;
+    if (watches_.active()) rewatch();
+    std::fill(dirty_, dirty_ + n_, true);
+    built_ = true;
   }
+  for (size_t i = 0; i < n_; ++i) {
+    if (!dirty_[i] && watched_[i]) continue;
+    dirty_[i] = false;
+    describe(i);
+  }
+  return true;
+}
+
+void Services::rewatch() noexcept {
+  // Before the rows are read: a change after its watch is there comes as
+  // an event, one before is in what is read.
+  watches_.begin();
+  unwatched_ = false;
+  constexpr std::string_view kSup = "/supervise", kOk = "/ok";
+  char path[4096];
+  for (size_t i = 0; i < n_; ++i) {
+    std::string_view d = dirs_[i];
+    watched_[i] = false;
+    if (d.size() + kSup.size() + kOk.size() >= sizeof path) continue;
+    std::memcpy(path, d.data(), d.size());
+    path[d.size()] = '\0';
+    // 0 (not there) is watched: the level above reports its coming.
+    int r = watches_.add(path, WatchKind::kService, uint32_t(i));
+    if (r == 1) {
+      std::memcpy(path + d.size(), kSup.data(), kSup.size() + 1);
+      r = watches_.add(path, WatchKind::kSupervise, uint32_t(i));
+    }
+    if (r == 1) {
+      std::memcpy(path + d.size() + kSup.size(), kOk.data(), kOk.size() + 1);
+      r = watches_.add(path, WatchKind::kOk, uint32_t(i));
+    }
+    watched_[i] = r != -1;
+    unwatched_ |= r == -1;
+    if (r == -1 && !warned_) {
+      warned_ = true;
+      lib::warn_sys({"unable to watch ", path});  // that row: read every request
+    }
+  }
+  watches_.end();
+}
+
+void Services::describe(size_t i) noexcept {
+  lib::ServiceReport& r = reports_[i];
+  r = lib::ServiceReport{};
+  r.dir = dirs_[i];
+  char path[300];
+  std::string_view nm = name(i);
+  lib::Fd d;
+  if (cstr(nm, path, sizeof path)) d.reset(::openat(fd_, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!d.valid())
+    lib::report_error(r, "unable to chdir: ", lib::error_str(errno));
+  else
+    lib::report_describe(d.get(), r);
 }
 
 int Services::open_service(std::string_view name) const noexcept {

@@ -1,7 +1,10 @@
 // The services of a scan directory, as svweb lists them: every entry not
 // starting with '.' that is a directory (symlinks followed, as svscan
 // follows them), sorted by name, each followed by NAME/log when that is a
-// directory. The list is read again for every request; the tables are
+// directory. Between requests inotify says what changed (watches.hpp): a
+// request reads the list again only when an entry came or went, and a row
+// only when its state may have changed; without inotify, or for a row it
+// could not watch, everything is read at every request. The tables are
 // fixed at start-up (kMaxServices rows, kNameSpace bytes of names): past
 // them the list is cut short.
 #pragma once
@@ -9,28 +12,32 @@
 #include <string_view>
 
 #include "lib/service_report.hpp"
+#include "svweb/watches.hpp"
 
 namespace svweb {
 
-constexpr size_t kMaxServices = 8192;       // rows, logs included
-constexpr size_t kNameSpace = 1024 * 1024;  // bytes of "scandir/NAME[/log]" text
+constexpr size_t kMaxServices = 32768;          // rows, logs included
+constexpr size_t kNameSpace = 4 * 1024 * 1024;  // bytes of "scandir/NAME[/log]" text
 
 class Services {
  public:
-  // scandir: the path as given (it prefixes every "dir"); fd: it, open.
+  // scandir: the path as given, NUL-terminated (it prefixes every "dir");
+  // fd: it, open.
   Services(std::string_view scandir, int fd) noexcept : scandir_(scandir), fd_(fd) {}
   int dir_fd() const noexcept { return fd_; }
 
-  // Reads the list again. false on a read error (errno set); the list is
-  // then empty.
-  bool scan() noexcept;
+  // Starts the watches; without them (a warning says why) every request
+  // reads everything.
+  void watch() noexcept;
+  // Brings the rows and their reports up to date. false on a read error
+  // of the scan directory (errno set); the list is then empty.
+  bool refresh() noexcept;
   size_t size() const noexcept { return n_; }
   // "scandir/NAME" or "scandir/NAME/log", as svstat is given it.
   std::string_view dir(size_t i) const noexcept { return dirs_[i]; }
   // "NAME" or "NAME/log".
   std::string_view name(size_t i) const noexcept { return dirs_[i].substr(scandir_.size() + 1); }
-  // Reports for rows [0, size()), filled by describe_all.
-  void describe_all() noexcept;
+  // Reports for rows [0, size()), as refresh left them.
   const lib::ServiceReport* reports() const noexcept { return reports_; }
 
   // Opens NAME ("A" or "A/log") if it is one of the rows: A a plain name
@@ -44,6 +51,11 @@ class Services {
 
  private:
   bool add(std::string_view name, bool log) noexcept;
+  // Reads the list again (empty on a read error, errno set).
+  bool scan() noexcept;
+  // Watches every row's paths; rows it cannot watch are read every time.
+  void rewatch() noexcept;
+  void describe(size_t i) noexcept;
 
   std::string_view scandir_;
   int fd_;
@@ -52,6 +64,12 @@ class Services {
   std::string_view dirs_[kMaxServices];
   lib::ServiceReport reports_[kMaxServices];
   char names_[kNameSpace];
+  Watches watches_;
+  bool built_ = false;          // the list is read and watched
+  bool warned_ = false;         // a watch failed: said once
+  bool unwatched_ = false;      // some row is not watched
+  bool dirty_[kMaxServices];    // read the row at the next refresh
+  bool watched_[kMaxServices];  // else read it at every refresh
 };
 
 }  // namespace svweb

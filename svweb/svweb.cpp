@@ -173,6 +173,7 @@ int main(int argc, char** argv) {
   if (dfd == -1) lib::die_sys(lib::exitcode::temp, {"unable to open ", scandir});
   // Big tables (svweb/services.hpp): allocated once, here.
   static svweb::Services services(scandir, dfd);
+  services.watch();
   svweb::Pages pages;
   svweb::build_pages(config.control, pages);
   svweb::Listener listeners[2];
