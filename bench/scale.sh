@@ -180,6 +180,13 @@ for n in $NS; do
     echo "N=$n does not fit under pid_max $(cat /proc/sys/kernel/pid_max) (not root?): N=$m instead"
     n=$m
   fi
+  # The scanner holds both ends of each logger's pipe: 2N descriptors and
+  # a few dozen of its own, under a hard limit only CAP_SYS_RESOURCE raises.
+  if [ $((2 * n + 64)) -gt "$fd_limit" ]; then
+    m=$(( (fd_limit - 64) / 2 ))
+    echo "N=$n needs $((2 * n + 64)) descriptors in the scanner, over the file limit $fd_limit (hard; raising it needs CAP_SYS_RESOURCE): N=$m instead"
+    n=$m
+  fi
   for suite in $SUITES; do
     if [ "$suite" = s6 ] && ! command -v s6-svscan >/dev/null; then
       echo "  N=$n s6: skipped (no s6-svscan; apt-get install s6)"

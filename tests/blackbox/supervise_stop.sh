@@ -20,8 +20,10 @@ ok_if "t still sends TERM" wait_until 5 file_has "$d/log" TERM
 ok_if "d sends down-signal (HUP)" wait_until 5 sv_down "$d"
 ok_if "the service saw HUP, not a second TERM" test "$(grep -c TERM "$d/log")" = 1 -a "$(grep -c HUP "$d/log")" = 1
 # The file is read at each start: a change applies at the next one.
+# Up again, and the traps set ("start" comes after them): a USR1 before
+# them would end the shell unseen.
 echo 10 >"$d/down-signal"
-"$BIN/svc" -u "$d"; wait_until 10 sv_up "$d"
+"$BIN/svc" -u "$d"; wait_until 10 eval '[ "$(grep -c start "$d/starts")" = 2 ]'
 "$BIN/svc" -d "$d"
 ok_if "a number works too, read at the next start" wait_until 5 file_has "$d/log" USR1
 "$BIN/svc" -k "$d"; wait_until 5 sv_down "$d"
@@ -30,10 +32,12 @@ end_sup "$sp" "$d"
 # timeout-kill: a TERM-ignoring service goes down by KILL that long after
 # svc -d; without the file it would stay up forever.
 d=$(mktemp -d "$T/tk.XXXXXX")/s
-mksvc "$d" "trap '' TERM; exec sleep 1000"
+mksvc "$d" "trap '' TERM; echo start >>starts; exec sleep 1000"
+# trapped N: the Nth start has set its trap (a TERM before would end it).
+trapped() { [ "$(grep -c start "$d/starts" 2>/dev/null)" -ge "$1" ]; }
 echo 400 >"$d/timeout-kill"
 start_sup sp "$BIN/supervise" "$d"
-wait_until 10 sv_up "$d"
+wait_until 10 trapped 1
 if [ -n "$HELPERS" ] && [ -x "$HELPERS/svlatency" ]; then
   # From svc -d (its exec included) until the status says down: never
   # before timeout-kill (400 ms: svc starts before the TERM is sent). Late
@@ -60,8 +64,8 @@ rm "$d/timeout-kill"
 # A restart, so that the file is read again (./run ignores TERM: k). Then
 # the new ./run, not the old one still shown: a -d between the two would
 # find no ./run to stop.
-p=$(sv_pid "$d")
-"$BIN/svc" -k "$d"; wait_until 10 sv_pid_is_not "$d" "$p"
+p=$(sv_pid "$d") n=$(grep -c start "$d/starts")
+"$BIN/svc" -k "$d"; wait_until 10 eval 'sv_pid_is_not "$d" "$p" && trapped $((n + 1))'
 "$BIN/svc" -d "$d"; sleep 1
 ok_if "without timeout-kill: still up after a second, as 0.76" sv_up "$d"
 "$BIN/svc" -k "$d"; wait_until 5 sv_down "$d"
