@@ -111,8 +111,8 @@ void settle_left(Service& sv) {
   else lib::die(lib::exitcode::temp, {"unable to wait for ", sv.dir, ": supervise not running"});
 }
 
-// Reads a service no event tells us about (polled), its supervise's
-// leaving included.
+// Reads a service no event tells us about (polled, or its events lost to
+// a queue overflow), its supervise's leaving included.
 void look(Service& sv) {
   if (sv.reach != Reach::kNot) return;
   if (supervised(sv.fd)) sv.reach = evaluate(sv);
@@ -223,12 +223,14 @@ int main(int argc, char** argv) {
       next_look = now_ms() + svwait::kPollMs;
     }
     if (r == 0) continue;  // the deadline is checked above
+    bool overflowed = false;
     for (;;) {
       ssize_t len = ::read(in, buf, sizeof buf);
       if (len <= 0) break;
       for (char* q = buf; q < buf + len;) {
         auto* ev = reinterpret_cast<inotify_event*>(q);
         q += sizeof(inotify_event) + ev->len;
+        if (ev->mask & IN_Q_OVERFLOW) overflowed = true;
         for (Service& sv : svs) {
           if (sv.wd == -1 || ev->wd != sv.wd) continue;
           if (ev->mask & (IN_DELETE_SELF | IN_IGNORED))
@@ -241,5 +243,10 @@ int main(int argc, char** argv) {
         }
       }
     }
+    // The queue was full (fs.inotify.max_queued_events, 16384 events by
+    // default, a few per service coming up): what was dropped is unknown,
+    // so every service is read again.
+    if (overflowed)
+      for (Service& sv : svs) look(sv);
   }
 }

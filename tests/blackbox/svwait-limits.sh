@@ -96,5 +96,32 @@ want="svwait: warning: unable to create an inotify instance, polling every 100 m
 svwait: fatal: unable to wait for $1: supervise not running"
 if [ "$(cat "$T/err")" = "$want" ]; then pass "instance limit: says why"; else fail "instance limit: says why" "got: $(cat "$T/err")"; fi
 
+# A full event queue (fs.inotify.max_queued_events, a machine-wide limit:
+# a few events for each service coming up): the kernel drops what follows
+# and says only that it did. svwait, held stopped while waiting, is sent
+# more events than its queue takes, then the change it waits for, dropped
+# with them; resumed, it must see the change anyway.
+q=$(cat /proc/sys/fs/inotify/max_queued_events)
+"$BIN/svc" -d "$2"
+wait_until 10 sv_down "$2"
+spawn w "$BIN/svwait" -u -t 60000 "$2" 2>"$T/err"
+in_poll() { case $(cat "/proc/$w/wchan") in *poll*) ;; *) return 1 ;; esac; }
+if [ "$q" -gt 1000000 ] || ! wait_until 10 in_poll; then
+  skip "full queue" "queue of $q events, or svwait not seen waiting in poll (/proc/PID/wchan)"
+else
+  kill -STOP "$w"
+  i=0
+  while [ $i -lt "$q" ]; do  # two names in turn: the kernel merges repeats
+    : <"$2/supervise/status"
+    : <"$2/supervise/lock"
+    i=$((i + 1))
+  done
+  "$BIN/svc" -u "$2"
+  wait_until 10 sv_up "$2"
+  kill -CONT "$w"
+  ok_if "full queue ($q events): the change is seen anyway" exit_is "$w" 0
+  ok_if "full queue: no word about it" test ! -s "$T/err"
+fi
+
 for i in $(seq $N); do eval "end_sup \$sup$i \${$i}"; done
 finish
