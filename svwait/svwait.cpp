@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "lib/err.hpp"
+#include "lib/nofile.hpp"
 #include "lib/num.hpp"
 #include "lib/sgetopt.hpp"
 #include "lib/snapshot.hpp"
@@ -94,14 +95,20 @@ Reach evaluate(Service& sv) {
   return Reach::kNot;
 }
 
-// true when something holds supervise/ok open for reading.
-bool supervised(int dirfd) {
-  int fd = ::openat(dirfd, "supervise/ok", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+int open_ok(int dirfd) { return ::openat(dirfd, "supervise/ok", O_WRONLY | O_NONBLOCK | O_CLOEXEC); }
+
+// true when something holds supervise/ok open for reading; false when
+// nothing does (ENXIO) or there is none. Dies on other errors: at the
+// descriptor limit, "supervise not running" would be a lie.
+bool supervised(const Service& sv) {
+  int fd = open_ok(sv.fd);
+  if (fd == -1 && errno == EMFILE && lib::raise_nofile()) fd = open_ok(sv.fd);
   if (fd >= 0) {
     ::close(fd);
     return true;
   }
-  return false;
+  if (errno == ENXIO || errno == ENOENT) return false;
+  lib::die_sys(lib::exitcode::temp, {"unable to open ", sv.dir, "/supervise/ok"});
 }
 
 // Its supervise has left (supervise/ok closed, or polled and not there):
@@ -115,7 +122,7 @@ void settle_left(Service& sv) {
 // a queue overflow), its supervise's leaving included.
 void look(Service& sv) {
   if (sv.reach != Reach::kNot) return;
-  if (supervised(sv.fd)) sv.reach = evaluate(sv);
+  if (supervised(sv)) sv.reach = evaluate(sv);
   else settle_left(sv);
 }
 
@@ -171,10 +178,13 @@ int main(int argc, char** argv) {
   int in = svwait::watch_start();
   for (Service& sv : svs) {
     sv.fd = ::open(sv.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    // A descriptor per dir: ten thousand services pass a soft limit of 1024.
+    if (sv.fd == -1 && errno == EMFILE && lib::raise_nofile())
+      sv.fd = ::open(sv.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (sv.fd == -1) lib::die_sys(lib::exitcode::temp, {"unable to open ", sv.dir});
     // Watched before the first reading, so no change falls between.
     sv.wd = svwait::watch_add(in, sv.dir);
-    if (!supervised(sv.fd)) lib::die(lib::exitcode::temp, {"unable to wait for ", sv.dir, ": supervise not running"});
+    if (!supervised(sv)) lib::die(lib::exitcode::temp, {"unable to wait for ", sv.dir, ": supervise not running"});
     lib::Snapshot s;
     if (lib::snapshot_read(sv.fd, s) != lib::SnapshotError::kNone)
       lib::die_sys(lib::exitcode::temp, {"unable to read ", sv.dir, "/supervise/status"});
@@ -237,7 +247,7 @@ int main(int argc, char** argv) {
             lib::die(lib::exitcode::temp, {"unable to wait for ", sv.dir, ": supervise/ removed"});
           // supervise closing its supervise/ok (leaving): still one there?
           if ((ev->mask & IN_CLOSE_NOWRITE) && ev->len && std::string_view(ev->name) == "ok" &&
-              !supervised(sv.fd))
+              !supervised(sv))
             settle_left(sv);
           if (ev->mask & IN_MOVED_TO) changed = true;
         }

@@ -96,6 +96,22 @@ want="svwait: warning: unable to create an inotify instance, polling every 100 m
 svwait: fatal: unable to wait for $1: supervise not running"
 if [ "$(cat "$T/err")" = "$want" ]; then pass "instance limit: says why"; else fail "instance limit: says why" "got: $(cat "$T/err")"; fi
 
+# The descriptor limit: svwait holds one per dir, here the seven
+# supervised dirs five times over (35). Past a soft limit of 20 it raises
+# it to the hard one; at a hard limit of 20 it says why, as it did.
+shift
+many="$* $* $* $* $*"
+set -- $dirs
+nofile() { sh -c "ulimit $1 20 && exec '$BIN/svwait' -d -t 10000 $many" 2>"$T/err"; }
+within 20 nofile -Sn; rc=$?
+ok_if "soft descriptor limit 20: raised, 35 dirs waited for ($rc)" eval '[ $rc = 0 ] && [ ! -s "$T/err" ]'
+within 20 nofile -n; rc=$?
+if [ $rc = 111 ] && grep -Eqx "svwait: fatal: unable to open $T/s[0-9](/supervise/ok)?: process cannot open more files" "$T/err"; then
+  pass "hard descriptor limit 20: 111, saying why"
+else
+  fail "hard descriptor limit 20: 111, saying why" "exit $rc" "$(cat "$T/err")"
+fi
+
 # A full event queue (fs.inotify.max_queued_events, a machine-wide limit:
 # a few events for each service coming up): the kernel drops what follows
 # and says only that it did. svwait, held stopped while waiting, is sent
