@@ -2,7 +2,7 @@
 // thousand services the per-user limits on inotify instances
 // (fs.inotify.max_user_instances) and watches (fs.inotify.max_user_watches)
 // can be reached. A service inotify cannot watch is then polled, every
-// kPollMs, after one warning for the whole run.
+// kPollMs at most, after one warning for the whole run.
 #pragma once
 
 namespace svwait {
