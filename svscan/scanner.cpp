@@ -23,6 +23,7 @@
 #include "lib/clock.hpp"
 #include "lib/dirents.hpp"
 #include "lib/err.hpp"
+#include "lib/nofile.hpp"
 #include "lib/num.hpp"
 #include "lib/prepared_exec.hpp"
 #include "lib/selfpipe.hpp"
@@ -63,16 +64,6 @@ int64_t ns_of(const timespec& t) noexcept { return int64_t(t.tv_sec) * 1'000'000
 
 bool same_time(const timespec& a, const timespec& b) noexcept {
   return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
-}
-
-// Raises the soft descriptor limit to the hard one. false if it already is.
-bool raise_nofile() noexcept {
-  rlimit r;
-  if (::getrlimit(RLIMIT_NOFILE, &r) == -1 || r.rlim_cur >= r.rlim_max) return false;
-  r.rlim_cur = r.rlim_max;
-  if (::setrlimit(RLIMIT_NOFILE, &r) == -1) return false;
-  g_nofile_raised = true;
-  return true;
 }
 
 void warn_nofile_once() noexcept {
@@ -174,8 +165,9 @@ void start_children(Service& s, int64_t scan_ms) noexcept {
 // takes. false with errno set.
 bool make_pipe(int pi[2]) noexcept {
   if (::pipe2(pi, O_CLOEXEC) == 0) return true;
-  if (errno == EMFILE && raise_nofile() && ::pipe2(pi, O_CLOEXEC) == 0) return true;
-  return false;
+  if (errno != EMFILE || !lib::raise_nofile()) return false;
+  g_nofile_raised = true;  // the children get the original back
+  return ::pipe2(pi, O_CLOEXEC) == 0;
 }
 
 // The reference's start(): fn is a directory entry, st its stat. false when

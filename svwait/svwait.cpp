@@ -12,8 +12,10 @@
 //       after being down)
 //   -R  restarted and ready
 // It reads supervise/status and supervise/xstatus (lib/snapshot.hpp) at
-// start and again on every change inotify reports in supervise/; it never
-// polls. With -t, it gives up after ms milliseconds (0: never, as s6).
+// start and again on every change inotify reports in supervise/. It polls
+// only the services a limit keeps inotify from watching (watch.hpp), every
+// 100 ms (less often when a look at them all takes over 10 ms), after one
+// warning. With -t, it gives up after ms milliseconds (0: never, as s6).
 //
 // A service that went permanently down (give-up's failed, ./finish's 125,
 // no-restart) while svwait waits for it to come up (-u -U -r -R) cannot
@@ -35,9 +37,11 @@
 #include <vector>
 
 #include "lib/err.hpp"
+#include "lib/nofile.hpp"
 #include "lib/num.hpp"
 #include "lib/sgetopt.hpp"
 #include "lib/snapshot.hpp"
+#include "svwait/watch.hpp"
 
 namespace {
 
@@ -52,7 +56,7 @@ enum class Reach { kNot, kThere, kFailed };
 struct Service {
   const char* dir;
   int fd = -1;  // the service directory
-  int wd = -1;  // inotify watch on its supervise/
+  int wd = -1;  // inotify watch on its supervise/; -1: polled
   uint32_t first_pid = 0;
   lib::Tai64n first_when;
   Reach reach = Reach::kNot;
@@ -91,14 +95,35 @@ Reach evaluate(Service& sv) {
   return Reach::kNot;
 }
 
-// true when something holds supervise/ok open for reading.
-bool supervised(int dirfd) {
-  int fd = ::openat(dirfd, "supervise/ok", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+int open_ok(int dirfd) { return ::openat(dirfd, "supervise/ok", O_WRONLY | O_NONBLOCK | O_CLOEXEC); }
+
+// true when something holds supervise/ok open for reading; false when
+// nothing does (ENXIO) or there is none. Dies on other errors: at the
+// descriptor limit, "supervise not running" would be a lie.
+bool supervised(const Service& sv) {
+  int fd = open_ok(sv.fd);
+  if (fd == -1 && errno == EMFILE && lib::raise_nofile()) fd = open_ok(sv.fd);
   if (fd >= 0) {
     ::close(fd);
     return true;
   }
-  return false;
+  if (errno == ENXIO || errno == ENOENT) return false;
+  lib::die_sys(lib::exitcode::temp, {"unable to open ", sv.dir, "/supervise/ok"});
+}
+
+// Its supervise has left (supervise/ok closed, or polled and not there):
+// fine if the service got there, fatal if it still has to.
+void settle_left(Service& sv) {
+  if (evaluate(sv) == Reach::kThere) sv.reach = Reach::kThere;
+  else lib::die(lib::exitcode::temp, {"unable to wait for ", sv.dir, ": supervise not running"});
+}
+
+// Reads a service no event tells us about (polled, or its events lost to
+// a queue overflow), its supervise's leaving included.
+void look(Service& sv) {
+  if (sv.reach != Reach::kNot) return;
+  if (supervised(sv)) sv.reach = evaluate(sv);
+  else settle_left(sv);
 }
 
 // Exits with code at once. Releasing an inotify instance waits for an RCU
@@ -118,11 +143,12 @@ bool supervised(int dirfd) {
   ::_exit(code);
 }
 
-int64_t now_ms() {
+int64_t ms_of(clockid_t clock) {
   timespec ts;
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  ::clock_gettime(clock, &ts);
   return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
+int64_t now_ms() { return ms_of(CLOCK_MONOTONIC); }
 
 }  // namespace
 
@@ -150,16 +176,16 @@ int main(int argc, char** argv) {
   for (int i = opts.index(); i < argc; ++i) { Service sv; sv.dir = argv[i]; svs.push_back(sv); }
   if (svs.empty()) return 0;  // as s6-svwait
 
-  int in = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (in == -1) lib::die_sys(lib::exitcode::temp, {"unable to create an inotify instance"});
+  int in = svwait::watch_start();
   for (Service& sv : svs) {
     sv.fd = ::open(sv.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    // A descriptor per dir: ten thousand services pass a soft limit of 1024.
+    if (sv.fd == -1 && errno == EMFILE && lib::raise_nofile())
+      sv.fd = ::open(sv.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (sv.fd == -1) lib::die_sys(lib::exitcode::temp, {"unable to open ", sv.dir});
     // Watched before the first reading, so no change falls between.
-    std::string sup = std::string(sv.dir) + "/supervise";
-    sv.wd = ::inotify_add_watch(in, sup.c_str(), IN_MOVED_TO | IN_CLOSE_NOWRITE | IN_DELETE_SELF);
-    if (sv.wd == -1) lib::die_sys(lib::exitcode::temp, {"unable to watch ", sup.c_str()});
-    if (!supervised(sv.fd)) lib::die(lib::exitcode::temp, {"unable to wait for ", sv.dir, ": supervise not running"});
+    sv.wd = svwait::watch_add(in, sv.dir);
+    if (!supervised(sv)) lib::die(lib::exitcode::temp, {"unable to wait for ", sv.dir, ": supervise not running"});
     lib::Snapshot s;
     if (lib::snapshot_read(sv.fd, s) != lib::SnapshotError::kNone)
       lib::die_sys(lib::exitcode::temp, {"unable to read ", sv.dir, "/supervise/status"});
@@ -169,52 +195,75 @@ int main(int argc, char** argv) {
   }
 
   alignas(inotify_event) char buf[4096];
+  int64_t next_look = now_ms() + svwait::kPollMs;  // at the polled services
   for (bool changed = true;;) {
-    if (changed) {
-      int there = 0, failed = 0;
-      for (Service& sv : svs) {
-        if (sv.reach == Reach::kNot) sv.reach = evaluate(sv);
-        if (sv.reach == Reach::kThere) ++there;
-        if (sv.reach == Reach::kFailed) ++failed;
-      }
-      int n = int(svs.size());
-      if (!all && there) leave(0);
-      if (all && there == n) leave(0);
-      if (there + failed == n) leave(failed > 98 ? 98 : failed);
-      changed = false;
+    int there = 0, failed = 0;
+    bool polling = false;  // until a polled service is found still on its way
+    for (Service& sv : svs) {
+      if (changed && sv.reach == Reach::kNot) sv.reach = evaluate(sv);
+      if (sv.reach == Reach::kThere) ++there;
+      if (sv.reach == Reach::kFailed) ++failed;
+      if (sv.wd == -1 && sv.reach == Reach::kNot) polling = true;
     }
+    int n = int(svs.size());
+    if (!all && there) leave(0);
+    if (all && there == n) leave(0);
+    if (there + failed == n) leave(failed > 98 ? 98 : failed);
+    changed = false;
     int wait = -1;
+    if (polling) {
+      int64_t until = next_look - now_ms();
+      wait = until < 0 ? 0 : int(until);
+    }
     if (deadline >= 0) {
       int64_t left = deadline - now_ms();
       if (left <= 0) leave(kTimedOut);
-      wait = left > 3600000 ? 3600000 : int(left);
+      if (wait == -1 || left < wait) wait = left > 3600000 ? 3600000 : int(left);
     }
-    pollfd p = {in, POLLIN, 0};
+    pollfd p = {in, POLLIN, 0};  // in -1: poll only sleeps
     int r = ::poll(&p, 1, wait);
     if (r == -1) {
       if (errno == EINTR) continue;
       lib::die_sys(lib::exitcode::temp, {"unable to poll"});
     }
+    // By the clock, not on poll's timeouts: events from the watched
+    // services must not starve the polled ones.
+    if (polling && now_ms() >= next_look) {
+      int64_t start = ms_of(CLOCK_PROCESS_CPUTIME_ID);
+      for (Service& sv : svs)
+        if (sv.wd == -1) look(sv);
+      // At most a tenth of a processor: a look at ten thousand polled
+      // services takes tens of milliseconds. Processor time, not the
+      // clock's: a loaded machine that makes the look slow must not make
+      // the polling rarer.
+      int64_t took = ms_of(CLOCK_PROCESS_CPUTIME_ID) - start;
+      next_look = now_ms() + (took * 10 > svwait::kPollMs ? took * 10 : svwait::kPollMs);
+    }
     if (r == 0) continue;  // the deadline is checked above
+    bool overflowed = false;
     for (;;) {
       ssize_t len = ::read(in, buf, sizeof buf);
       if (len <= 0) break;
       for (char* q = buf; q < buf + len;) {
         auto* ev = reinterpret_cast<inotify_event*>(q);
         q += sizeof(inotify_event) + ev->len;
+        if (ev->mask & IN_Q_OVERFLOW) overflowed = true;
         for (Service& sv : svs) {
-          if (ev->wd != sv.wd) continue;
+          if (sv.wd == -1 || ev->wd != sv.wd) continue;
           if (ev->mask & (IN_DELETE_SELF | IN_IGNORED))
             lib::die(lib::exitcode::temp, {"unable to wait for ", sv.dir, ": supervise/ removed"});
           // supervise closing its supervise/ok (leaving): still one there?
           if ((ev->mask & IN_CLOSE_NOWRITE) && ev->len && std::string_view(ev->name) == "ok" &&
-              !supervised(sv.fd)) {
-            if (evaluate(sv) == Reach::kThere) sv.reach = Reach::kThere;
-            else lib::die(lib::exitcode::temp, {"unable to wait for ", sv.dir, ": supervise not running"});
-          }
+              !supervised(sv))
+            settle_left(sv);
           if (ev->mask & IN_MOVED_TO) changed = true;
         }
       }
     }
+    // The queue was full (fs.inotify.max_queued_events, 16384 events by
+    // default, a few per service coming up): what was dropped is unknown,
+    // so every service is read again.
+    if (overflowed)
+      for (Service& sv : svs) look(sv);
   }
 }
