@@ -7,6 +7,13 @@
 # the lines a service just wrote, stamps as local time (tai64nlocal's text),
 # and HTML in a log line as text. SCREENSHOT=path saves a picture of the
 # page (doc/svweb.png in the README).
+# Then a second svweb on a scan directory of 2,000 directories no supervise
+# runs, with b, c and a (and a's log) linked in under other names: the page
+# builds only the rows in view (wide and narrow), its scroll bar stands for
+# the whole list (its middle shows the middle rows, its end the last), the
+# filter (labelled, case-insensitive, NAME/log rows too) keeps the matching
+# rows and says "N of M services", and a Restart button on a filtered row
+# restarts that service and no other.
 # Skipped, with a visible line, without /usr/bin/chromium or $BIN/svweb.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../helpers/svscan_common.sh"
@@ -222,6 +229,152 @@ cdp str "document.querySelectorAll('#log img, #log b').length + ' ' + (window.pw
 DETAIL="elements, no handler ran: $R" ok_if "... and never as markup" [ "$R" = "0 true" ]
 cdp errors
 DETAIL="$R" ok_if "the log page threw no JavaScript error" [ "$R" = "[]" ]
+
+# --- many services: only the rows in view are built --------------------------
+# M: s0001..s2000, directories that no supervise runs (svweb lists them as
+# unsupervised), and three symbolic links to services of S (svweb follows
+# links, as svscan does): s1500-b and s1500-c, s1999-a with its log. 2,004
+# rows, sorted: ... s1500 s1500-b s1500-c s1501 ... s1999 s1999-a
+# s1999-a/log s2000.
+M=$T/many
+mkdir -p "$M"
+(cd "$M" && seq -f 's%04g' 1 2000 | xargs mkdir)
+ln -s "$S/b" "$M/s1500-b"
+ln -s "$S/c" "$M/s1500-c"
+ln -s "$S/a" "$M/s1999-a"
+ROWS=2004
+spawn SW2 "$BIN/svweb" -l 127.0.0.1:0 -c "$T/token" "$M" >"$T/svweb2.out" 2>"$T/svweb2.err"
+listening2() { grep -q '^127\.0\.0\.1:[0-9][0-9]*$' "$T/svweb2.out"; }
+wait_until 10 listening2 || fail "a second svweb starts" "$(head -3 "$T/svweb2.err")"
+URL2=http://$(head -1 "$T/svweb2.out")
+# names: the service rows in the DOM, in order, in R (space-separated).
+names() { cdp str "[...document.querySelectorAll('tr[data-service]')].map(r => r.dataset.service).join(' ')"; }
+# counted TEXT: #count says TEXT.
+counted() { cdp str "document.getElementById('count').textContent" && [ "$R" = "$1" ]; }
+# in_view NAME: after a frame, NAME's row is in the DOM and wholly in view.
+FRAME="new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))"
+in_view() {
+  cdp eval "(async () => { await $FRAME; const r = document.querySelector('tr[data-service=\"$1\"]'); if (!r) return false; const b = r.getBoundingClientRect(); return b.height > 0 && b.top >= 0 && b.bottom <= innerHeight + 1; })()" && [ "$R" = true ]
+}
+# scrolled_to_end NAME: scrolls to the end (again: heights measured on the
+# way may lengthen the list), then NAME's row is in view.
+scrolled_to_end() { cdp eval "scrollTo(0, document.documentElement.scrollHeight)" && in_view "$1"; }
+# dom_rows: the number of service rows in the DOM, in R.
+dom_rows() { cdp eval "document.querySelectorAll('tr[data-service]').length"; }
+# filter TEXT: what a user types into the filter box (TEXT empty: cleared).
+filter() {
+  if [ -n "$1" ]; then cdp type "#filter" "$1"; else
+    cdp eval "(f => { f.value = ''; f.dispatchEvent(new Event('input', { bubbles: true })); return true; })(document.getElementById('filter'))"
+  fi
+}
+shows_names() { names && [ "$R" = "$1" ]; }
+# few WORDS: the first 14 words, and how many in all (for a failure's detail).
+few() { set -- $1; local n=$#; [ $n -le 14 ] && echo "$*" || echo "${*:1:14} ... ($n in all)"; }
+below() { [ "$1" -gt 0 ] 2>/dev/null && [ "$1" -lt "$2" ]; }  # below N MAX: 0 < N < MAX
+
+cdp viewport 1000x700
+if cdp open "$URL2/" && wait_until 10 counted "$ROWS services"; then
+  pass "$ROWS rows: the page counts them all (\"$ROWS services\")"
+else
+  fail "$ROWS rows: the page counts them all (\"$ROWS services\")" "#count: $R" "svweb's stderr: $(tail -3 "$T/svweb2.err")"
+fi
+names
+first=${R%% *}
+cdp str "document.querySelector('tr[data-service=s0001]') ? document.querySelector('tr[data-service=s0001] [data-field=state]').textContent : 'no row'"
+DETAIL="first row: $first; its state: $R" ok_if "the first row is s0001, unsupervised" [ "$first $R" = "s0001 unsupervised" ]
+# In a 700-pixel window a row is at least some 20 pixels high: 35 rows in
+# view, and the few built above and below them.
+dom_rows
+DETAIL="rows in the DOM: $R" ok_if "only the rows in view are in the DOM (fewer than 100 of $ROWS)" below "$R" 100
+# The scroll bar: its middle shows the middle of the list (row 1,002 of
+# 2,004 is s1002), within 5 % of the list.
+middle() {
+  cdp str "(async () => { scrollTo(0, (document.documentElement.scrollHeight - innerHeight) / 2); await $FRAME; await $FRAME; const e = document.elementFromPoint(innerWidth / 2, innerHeight / 2); const r = e && e.closest('tr[data-service]'); return r ? r.dataset.service : 'none'; })()"
+  case $R in s09[0-9][0-9]|s10[0-9][0-9]|s1100) return 0 ;; esac
+  return 1
+}
+if wait_until 10 middle; then
+  pass "scrolled to the middle, the middle rows are shown (s0900..s1100)"
+else
+  fail "scrolled to the middle, the middle rows are shown (s0900..s1100)" "the row at the window's centre: $R"
+fi
+if wait_until 10 scrolled_to_end s2000; then
+  pass "scrolled to the end, the last service (s2000) is in view"
+else
+  names
+  fail "scrolled to the end, the last service (s2000) is in view" "rows in the DOM: $(few "$R")"
+fi
+dom_rows
+DETAIL="rows in the DOM: $R" ok_if "... and still fewer than 100 rows in the DOM" below "$R" 100
+
+# The filter: labelled, and used as a user would, with the list scrolled away.
+cdp str "(f => f.labels.length + ' ' + (f.labels[0] ? f.labels[0].textContent.trim() : ''))(document.getElementById('filter'))"
+DETAIL="labels of #filter: $R" ok_if "the filter box has a label" [ "$R" = "1 filter" ]
+filter "S150" || fail "type into #filter" "$R"
+want="s1500 s1500-b s1500-c s1501 s1502 s1503 s1504 s1505 s1506 s1507 s1508 s1509"
+if wait_until 10 shows_names "$want"; then
+  pass "the filter (S150) keeps the rows whose name holds it, case aside"
+else
+  fail "the filter (S150) keeps the rows whose name holds it, case aside" "want: $want" "page: $(few "$R")"
+fi
+if counted "12 of $ROWS services"; then pass "... and says \"12 of $ROWS services\""; else fail "... and says \"12 of $ROWS services\"" "#count: $R"; fi
+filter "1999-A" || fail "type into #filter" "$R"
+want="s1999-a s1999-a/log"
+if wait_until 10 shows_names "$want"; then
+  pass "the filter (1999-A) keeps NAME/log rows too"
+else
+  fail "the filter (1999-A) keeps NAME/log rows too" "want: $want" "page: $(few "$R")"
+fi
+cdp str "document.querySelector('tr[data-service=\"s1999-a/log\"] [data-field=state]').textContent"
+set -- $(svstat_rows a/log)
+DETAIL="page: $R; svstat -j: $*" ok_if "... with its state (a/log's, as svstat -j gives it)" [ "$R" = "$2" ]
+
+# Control on a filtered row: s1500-c is c; its Restart restarts c, not b.
+filter "s1500-" || fail "type into #filter" "$R"
+want="s1500-b s1500-c"
+wait_until 10 shows_names "$want" || fail "the filter (s1500-) keeps s1500-b and s1500-c" "page: $(few "$R")"
+oldb=$(svpid b) oldc=$(svpid c)
+cdp type "#token" "$TOKEN" || fail "type into #token" "$R"
+cdp click "button[data-action=restart][data-service=s1500-c]" || fail "click s1500-c's Restart" "$R"
+if wait_until 10 pid_changed c "$oldc"; then
+  pass "Restart on a filtered row (s1500-c): svstat shows c's new pid"
+else
+  fail "Restart on a filtered row (s1500-c): svstat shows c's new pid" "svstat: $(svstat_rows c)" "stderr: $(tail -3 "$T/svweb2.err")"
+fi
+cdp str "document.getElementById('msg').textContent"
+DETAIL="#msg: $R; svstat: $(svstat_rows b)" ok_if "... and b, the other row shown, keeps its pid" \
+  [ "$R|$(svpid b)" = "restart sent to s1500-c|$oldb" ]
+# shows_pid NAME PID: NAME's row shows PID.
+shows_pid() { cdp str "document.querySelector('tr[data-service=\"$1\"] [data-field=pid]').textContent" && [ "$R" = "$2" ]; }
+newc=$(svpid c)
+if wait_until 10 shows_pid s1500-c "$newc"; then
+  pass "... and the filtered row shows c's new pid (a refresh updates the rows shown)"
+else
+  fail "... and the filtered row shows c's new pid (a refresh updates the rows shown)" "svstat: $(svstat_rows c)" "page: $R"
+fi
+
+filter "" || fail "empty #filter" "$R"
+if wait_until 10 counted "$ROWS services"; then pass "the filter emptied: \"$ROWS services\" again"; else fail "the filter emptied: \"$ROWS services\" again" "#count: $R"; fi
+cdp eval "scrollTo(0, 0)"
+ok_if "... from s0001 on" wait_until 10 in_view s0001
+
+# Narrow (a phone, 390 pixels): the same list as cards, built in view only.
+cdp viewport 390x844 mobile && cdp open "$URL2/" && wait_until 10 counted "$ROWS services"
+dom_rows
+DETAIL="cards in the DOM: $R" ok_if "a phone: only the cards in view are in the DOM (fewer than 50)" below "$R" 50
+if wait_until 10 scrolled_to_end s2000; then
+  pass "a phone: scrolled to the end, s2000's card is in view"
+else
+  names
+  fail "a phone: scrolled to the end, s2000's card is in view" "cards in the DOM: $(few "$R")"
+fi
+cdp str "document.documentElement.scrollWidth + ' ' + innerWidth"
+DETAIL="page width, window width: $R" ok_if "a phone: no sideways scrolling" [ "$R" = "390 390" ]
+cdp viewport 1000x700
+cdp errors
+DETAIL="$R" ok_if "the page of $ROWS rows threw no JavaScript error" [ "$R" = "[]" ]
+kill -TERM "$SW2"
+wait_for 10 "$SW2"
 
 # --- the end ----------------------------------------------------------------
 cdp quit
