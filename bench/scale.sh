@@ -18,7 +18,7 @@
 #             (s6-svscan: its default SIGTERM, the same orderly teardown)
 # and for ours only (s6 has no such operation over a whole tree, or its tool
 # is one process per service):
-#   svstat -j the whole tree (2N dirs), median of 5 runs
+#   svstat -j the N services, and the whole tree (2N dirs), median of 5 runs
 #   svwait    `svwait -u -a` on the N services: they are taken down, svwait
 #             started, svc -u sent to all; from the latest up in their
 #             status files to svwait's exit
@@ -138,7 +138,12 @@ ours_only() {
   local d=$1 n=$2 dirs mains ups a sw addr out t_exit last
   mains=$(for i in $(seq "$n"); do echo "$d/s$i"; done)
   dirs=$(for i in $(seq "$n"); do echo "$d/s$i $d/s$i/log"; done)
-  printf '    svstat -j of %s dirs: %s ms (median of 5)\n' $((2 * n)) "$(median5 "$BIN/svstat" -j $dirs)"
+  printf '    svstat -j of the %s services: %s ms; of all %s dirs (loggers too): %s ms (medians of 5)\n' \
+    "$n" "$(median5 "$BIN/svstat" -j $mains)" $((2 * n)) "$(median5 "$BIN/svstat" -j $dirs)"
+  if [ -x /usr/bin/svstat ]; then
+    printf '    svstat (0.76 lines) of the %s services: ours %s ms, reference %s ms (medians of 5)\n' \
+      "$n" "$(median5 "$BIN/svstat" $mains)" "$(median5 /usr/bin/svstat $mains)"
+  fi
   # svwait: down, wait until svstat says so, svwait -u -a, then up.
   "$BIN/svc" -d $mains
   for a in $(seq 100); do
