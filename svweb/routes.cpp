@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <new>
 
 #include "lib/buffer.hpp"
 #include "lib/err.hpp"
@@ -19,6 +20,7 @@ namespace svweb {
 namespace {
 
 constexpr size_t kMaxSegments = 6;
+constexpr size_t kListCache = 32 * 1024 * 1024;  // as a big slot (server.hpp)
 constexpr size_t kSegmentSize = 512;
 // Room kept free for one more JSON object when building the list: the
 // longest a report can print (dir escaped, STATUS text escaped, error).
@@ -178,10 +180,27 @@ void Routes::handle(const Request& r, const char* peer, Space& space, Reply& out
   return log_data(seg[2], r.query, space, out);
 }
 
+Routes::Routes(Services& services, const Pages& pages, const Config& config) noexcept
+    : services_(services), pages_(pages), config_(config) {
+  cache_ = new (std::nothrow) char[kListCache];
+}
+
 void Routes::list(Space& space, Reply& out) noexcept {
   if (!space.big) return error(out, space, 503, "busy, try again");
   if (!services_.refresh()) return error(out, space, 500, lib::error_str(errno));
   lib::Tai64n now = lib::tai64n_now();
+  // What the rows say changes only with them and with the second, but for
+  // a backoff's count down (to the nanosecond): then no cache.
+  bool cacheable = cache_ && !services_.any_backoff();
+  if (cacheable && cache_len_ && cache_len_ <= space.big_cap && cache_gen_ == services_.generation() &&
+      cache_sec_ == now.sec) {
+    std::memcpy(space.big, cache_, cache_len_);
+    out.type = "application/json";
+    out.body = std::string_view(space.big, cache_len_);
+    out.used_big = true;
+    return;
+  }
+  cache_len_ = 0;
   // As svstat -j prints it.
   lib::Writer w(-1, space.big, space.big_cap);
   size_t n = services_.size();
@@ -195,6 +214,12 @@ void Routes::list(Space& space, Reply& out) noexcept {
   out.type = "application/json";
   out.body = std::string_view(space.big, w.pending());
   out.used_big = true;
+  if (cacheable && out.body.size() <= kListCache) {
+    std::memcpy(cache_, out.body.data(), out.body.size());
+    cache_len_ = out.body.size();
+    cache_gen_ = services_.generation();
+    cache_sec_ = now.sec;
+  }
 }
 
 void Routes::metrics(Space& space, Reply& out) noexcept {

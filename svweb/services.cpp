@@ -121,13 +121,24 @@ bool Services::refresh() noexcept {
     if (watches_.active()) rewatch();
     std::fill(dirty_, dirty_ + n_, true);
     built_ = true;
+    ++generation_;
   }
+  bool read = false;
   for (size_t i = 0; i < n_; ++i) {
     if (!dirty_[i] && watched_[i]) continue;
     dirty_[i] = false;
     describe(i);
+    read = true;
   }
+  if (read) ++generation_;
   return true;
+}
+
+bool Services::any_backoff() const noexcept {
+  for (size_t i = 0; i < n_; ++i)
+    if (reports_[i].ok && reports_[i].snap.extended && reports_[i].snap.x.state == lib::XState::kBackoff)
+      return true;
+  return false;
 }
 
 void Services::rewatch() noexcept {

@@ -9,6 +9,7 @@
 // them the list is cut short.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 #include "lib/service_report.hpp"
@@ -33,6 +34,12 @@ class Services {
   // of the scan directory (errno set); the list is then empty.
   bool refresh() noexcept;
   size_t size() const noexcept { return n_; }
+  // Counts the refreshes that changed a row or the list: equal before and
+  // after, nothing a request shows has changed but the clock's reading.
+  uint64_t generation() const noexcept { return generation_; }
+  // Some row counts down a backoff to the nanosecond (its seconds change
+  // within a second of the clock).
+  bool any_backoff() const noexcept;
   // "scandir/NAME" or "scandir/NAME/log", as svstat is given it.
   std::string_view dir(size_t i) const noexcept { return dirs_[i]; }
   // "NAME" or "NAME/log".
@@ -68,6 +75,7 @@ class Services {
   bool built_ = false;          // the list is read and watched
   bool warned_ = false;         // a watch failed: said once
   bool unwatched_ = false;      // some row is not watched
+  uint64_t generation_ = 0;
   bool dirty_[kMaxServices];    // read the row at the next refresh
   bool watched_[kMaxServices];  // else read it at every refresh
 };
