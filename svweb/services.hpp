@@ -19,6 +19,7 @@ namespace svweb {
 
 constexpr size_t kMaxServices = 32768;          // rows, logs included
 constexpr size_t kNameSpace = 4 * 1024 * 1024;  // bytes of "scandir/NAME[/log]" text
+static_assert(Watches::kMax >= 3 * kMaxServices, "three watches a row");
 
 class Services {
  public:

@@ -162,18 +162,24 @@ DETAIL="window.svwebTestMark: $R" ok_if "... without a reload" [ "$R" = 42 ]
 old=$(svpid c)
 cdp type "#token" "wrong-$TOKEN" || fail "type into #token" "$R"
 cdp click "button[data-action=restart][data-service=c]" || fail "click c's Restart" "$R"
+# restart_with_token ROW OLD ERR CHECK: types the token, clicks ROW's
+# Restart (ROW: a row shown for service c) and checks that svstat shows a
+# pid for c other than OLD; ERR: that svweb's stderr.
+restart_with_token() {
+  cdp type "#token" "$TOKEN" || fail "type into #token" "$R"
+  cdp click "button[data-action=restart][data-service=$1]" || fail "click $1's Restart" "$R"
+  if wait_until 10 pid_changed c "$2"; then
+    pass "$4"
+  else
+    fail "$4" "svstat: $(svstat_rows c)" "stderr: $(tail -3 "$3")"
+  fi
+}
 refused() { grep -q '^svweb: warning: ' "$T/svweb.err"; }
 wait_until 5 refused
 DETAIL="stderr: $(cat "$T/svweb.err")" ok_if "a wrong token: a warning on svweb's stderr" refused
 sleep 1
 DETAIL="svstat: $(svstat_rows c)" ok_if "a wrong token: c is not restarted" [ "$(svpid c)" = "$old" ]
-cdp type "#token" "$TOKEN" || fail "type into #token" "$R"
-cdp click "button[data-action=restart][data-service=c]" || fail "click c's Restart" "$R"
-if wait_until 10 pid_changed c "$old"; then
-  pass "Restart with the token: svstat shows c's new pid"
-else
-  fail "Restart with the token: svstat shows c's new pid" "svstat: $(svstat_rows c)" "stderr: $(tail -3 "$T/svweb.err")"
-fi
+restart_with_token c "$old" "$T/svweb.err" "Restart with the token: svstat shows c's new pid"
 page_follows c "... and so does the page"
 cdp str "[Object.values(sessionStorage).includes('$TOKEN'), document.cookie.includes('$TOKEN'), location.href.includes('$TOKEN')].join(' ')"
 DETAIL="in sessionStorage, a cookie, the URL: $R" ok_if "the token is kept in sessionStorage, in no cookie, not in the URL" [ "$R" = "true false false" ]
@@ -334,13 +340,7 @@ filter "s1500-" || fail "type into #filter" "$R"
 want="s1500-b s1500-c"
 wait_until 10 shows_names "$want" || fail "the filter (s1500-) keeps s1500-b and s1500-c" "page: $(few "$R")"
 oldb=$(svpid b) oldc=$(svpid c)
-cdp type "#token" "$TOKEN" || fail "type into #token" "$R"
-cdp click "button[data-action=restart][data-service=s1500-c]" || fail "click s1500-c's Restart" "$R"
-if wait_until 10 pid_changed c "$oldc"; then
-  pass "Restart on a filtered row (s1500-c): svstat shows c's new pid"
-else
-  fail "Restart on a filtered row (s1500-c): svstat shows c's new pid" "svstat: $(svstat_rows c)" "stderr: $(tail -3 "$T/svweb2.err")"
-fi
+restart_with_token s1500-c "$oldc" "$T/svweb2.err" "Restart on a filtered row (s1500-c): svstat shows c's new pid"
 cdp str "document.getElementById('msg').textContent"
 DETAIL="#msg: $R; svstat: $(svstat_rows b)" ok_if "... and b, the other row shown, keeps its pid" \
   [ "$R|$(svpid b)" = "restart sent to s1500-c|$oldb" ]
