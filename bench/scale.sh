@@ -15,7 +15,11 @@
 #   idle      the supervisors' CPU (schedstat) over IDLE s of the idle tree,
 #             as % of one core
 #   shutdown  TERM to the scanner until the last process of the tree is gone
-#             (s6-svscan: its default SIGTERM, the same orderly teardown)
+#             (s6-svscan: its default SIGTERM, the same orderly teardown):
+#             the scanner starts in a pids cgroup of its own (v1 or v2, when
+#             root may make one) whose pids.current is polled; without one,
+#             the scanner's exit and then the /proc walk every 0.25 s (40,000
+#             processes make that walk a noticeable load of its own)
 # and for ours only (s6 has no such operation over a whole tree, or its tool
 # is one process per service):
 #   svstat -j the N services, and the whole tree (2N dirs), median of 5 runs
@@ -56,9 +60,18 @@ probe() { python3 "$here/scale_probe.py" "$@"; }
 W=$(mktemp -d /dev/shm/suite-bench-scale-XXXXXX)
 root=""
 pid_max_saved=""
+# cg: a pids cgroup for the tree, "" when none may be made.
+cg=""
+for c in /sys/fs/cgroup/pids /sys/fs/cgroup/unified /sys/fs/cgroup; do
+  if [ -d "$c" ] && mkdir "$c/${W##*/}" 2>/dev/null; then
+    if [ -r "$c/${W##*/}/pids.current" ]; then cg=$c/${W##*/}; break; fi
+    rmdir "$c/${W##*/}"
+  fi
+done
 cleanup() {
   [ -z "$root" ] || end_tree
   [ -z "$pid_max_saved" ] || echo "$pid_max_saved" >/proc/sys/kernel/pid_max
+  [ -z "$cg" ] || rmdir "$cg"
   rm -rf "$W"
 }
 trap cleanup EXIT
@@ -116,13 +129,35 @@ mktree() {
   done
 }
 
-# start SUITE DIR N: the scanner, in a session of its own; sets root.
+# start SUITE DIR N: the scanner, in a session of its own (and in the
+# cgroup, joined before it execs, so every descendant is counted); sets root.
 start() {
+  local join='[ -z "$1" ] || echo $$ >"$1/cgroup.procs"; shift; exec "$@"'
   case $1 in
-    ours) PATH="$BIN:/usr/bin:/bin" setsid "$BIN/svscan" "$2" </dev/null >/dev/null 2>"$W/err.$1" & ;;
-    s6) (ulimit -s 65536; exec setsid s6-svscan -c $((2 * $3 + 16)) "$2") </dev/null >/dev/null 2>"$W/err.$1" & ;;
+    ours) PATH="$BIN:/usr/bin:/bin" sh -c "$join" sh "$cg" setsid "$BIN/svscan" "$2" </dev/null >/dev/null 2>"$W/err.$1" & ;;
+    s6) (ulimit -s 65536; exec sh -c "$join" sh "$cg" setsid s6-svscan -c $((2 * $3 + 16)) "$2") </dev/null >/dev/null 2>"$W/err.$1" & ;;
   esac
   root=$!
+}
+
+# gone DIR LIMIT: waits (bounded by LIMIT s) until no process of the tree
+# is left: the cgroup counts none, or (without one) the scanner has exited
+# and no process works under DIR.
+gone() {
+  local d=$1 limit=$2 t0=$EPOCHREALTIME
+  if [ -n "$cg" ]; then
+    while [ "$(cat "$cg/pids.current")" != 0 ]; do
+      [ "$(echo "$EPOCHREALTIME - $t0 > $limit" | bc)" = 1 ] && return
+      sleep 0.02
+    done
+    return
+  fi
+  while kill -0 "$root" 2>/dev/null && [ "$(echo "$EPOCHREALTIME - $t0 > $limit" | bc)" = 0 ]; do
+    sleep 0.02
+  done
+  while [ -n "$(probe under "$d")" ] && [ "$(echo "$EPOCHREALTIME - $t0 > $limit" | bc)" = 0 ]; do
+    sleep 0.25
+  done
 }
 
 # bringup N LIMIT: seconds until N scale-svc and N scale-log run, or
@@ -230,12 +265,10 @@ for n in $NS; do
     [ "$suite" = ours ] && [[ $up != timeout* ]] && ours_only "$d" "$n"
     t0=$(now)
     kill -TERM "$root"
-    for a in $(seq 600); do
-      [ -z "$(probe under "$d")" ] && break
-      sleep 0.05
-    done
+    gone "$d" 60
+    t_gone=$(since "$t0")
     left=$(probe under "$d" | wc -w)
-    echo "    shutdown (TERM): $(since "$t0") s, $left processes left"
+    echo "    shutdown (TERM): $t_gone s, $left processes left${cg:+ (timed by the pids cgroup)}"
     end_tree
     grep -v '^$' "$W/err.$suite" | sort | uniq -c | sort -rn | head -3 | sed 's/^/    stderr: /'
     rm -rf "$d"

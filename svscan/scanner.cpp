@@ -401,7 +401,7 @@ int run(const Options& opt) noexcept {
         else if (sig == SIGTERM || sig == SIGINT || sig == SIGPWR) begin_shutdown(0, lib::now_ms());
         else full = true;  // SIGHUP, SIGALRM: read the directory now
       }
-      if (child) reap();
+      if (child) reap(g_shutdown.on);
       if (p[1].revents & POLLIN) {
         char buf[256];
         ssize_t r;

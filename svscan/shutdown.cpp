@@ -115,7 +115,7 @@ void begin_shutdown(int code, int64_t now) noexcept {
 }
 
 int64_t shutdown_step(int64_t now) noexcept {
-  reap();
+  reap(true);
   bool untold = false, mains = false;
   for (size_t i = 0; i < g_service_count; ++i) {
     Service& s = g_services[i];

@@ -57,6 +57,8 @@ void forget_gone() noexcept;
 
 // Reaps every child that has exited (waitpid WNOHANG until none is left,
 // retrying EINTR), marking its supervise as not running; sets g_childless.
-void reap() noexcept;
+// With release_log_pipes (the shutdown), a reaped main's supervise has our
+// copy of its log pipe's writing end closed at once.
+void reap(bool release_log_pipes = false) noexcept;
 
 }  // namespace svscan
