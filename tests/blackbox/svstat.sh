@@ -128,6 +128,34 @@ in_dir() { cd "$T" && "$P/svstat" s ./s/; }
 check "relative names as given" 0 "s: up (pid 77) AGE seconds
 ./s/: up (pid 77) AGE seconds
 " "" aged in_dir
+
+# Many dirs at once: from 256 on, ours describes them on several threads,
+# each with a working directory of its own. The lines must stay in order,
+# relative names must still be found from where svstat started, and each
+# error must read as it does alone. 75 rounds of 8 names, 600 in all.
+status 77 0 0
+pattern=(s ./s/ "$s" nope empty dead okdir loop)
+many=()
+for i in $(seq 75); do many+=("${pattern[@]}"); done
+one_round="s: up (pid 77) 0 seconds
+./s/: up (pid 77) 0 seconds
+$s: up (pid 77) 0 seconds
+nope: unable to chdir: file does not exist
+empty: unable to open supervise/ok: file does not exist
+dead: supervise not running
+okdir: unable to open supervise/ok: is a directory
+loop: unable to stat down: symbolic link loop
+"
+many_lines=$(for i in $(seq 75); do printf '%s' "$one_round"; done; echo .)
+many_lines=${many_lines%.}
+in_T() { cd "$T" && "$P/svstat" "$@"; }
+check "600 dirs: every line in order, as each reads alone" 0 "$many_lines" "" in_T "${many[@]}"
+# -j: the 600 objects are the 8 of one round (below the threaded count)
+# repeated, in the same array form.
+objects=$(cd "$T" && "$BIN/svstat" -j "${pattern[@]}" | sed '1d;$d;s/,$//')
+want_json=$(printf '[\n'; for i in $(seq 75); do printf '%s\n' "$objects"; done | sed '$!s/$/,/;s/^ */  /'; printf ']\n.')
+want_json=${want_json%.}
+check_ours "600 dirs as JSON: the objects of one round, repeated in order" 0 "$want_json" "" in_T -j "${many[@]}"
 exec 3<&-
 
 # Live supervise, ours and the reference's: same lines after normalising.
