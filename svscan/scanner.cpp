@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "svscan/control.hpp"
+#include "svscan/launch.hpp"
 #include "svscan/shutdown.hpp"
 #include "svscan/table.hpp"
 #include "lib/clock.hpp"
@@ -29,7 +30,6 @@
 #include "lib/selfpipe.hpp"
 #include "lib/shutdown_request.hpp"
 
-extern char** environ;
 
 namespace svscan {
 namespace {
@@ -77,9 +77,8 @@ void warn_nofile_once() noexcept {
 }
 
 
-// Runs supervise for service i (log: in i's directory, as "supervise log").
-// Returns false if it could not fork (warned). The child reports its own
-// failures, as the reference's does, and exits 111.
+// Runs supervise for service i (log: in i's directory, as "supervise log";
+// launch.hpp says how). Returns false if it could not fork (warned).
 bool spawn(Service& s, bool log) noexcept {
   char* argv[3];
   char sv[] = "supervise";
@@ -87,56 +86,16 @@ bool spawn(Service& s, bool log) noexcept {
   argv[0] = sv;
   argv[1] = log ? lg : s.name;
   argv[2] = nullptr;
-
-  // vfork: the child shares our memory until it execs, which makes starting
-  // ten thousand services cheap however large the table is. Every signal
-  // stays blocked until the child has reset its dispositions, so no handler
-  // of ours runs in it.
-  sigset_t all, old;
-  ::sigfillset(&all);
-  ::sigprocmask(SIG_BLOCK, &all, &old);
-  pid_t pid = ::vfork();
-  if (pid == 0) {
-    struct sigaction sa = {};
-    sa.sa_handler = SIG_DFL;
-    ::sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGCHLD, &sa, nullptr);
-    ::sigaction(SIGHUP, &sa, nullptr);
-    ::sigaction(SIGALRM, &sa, nullptr);
-    ::sigaction(SIGTERM, &sa, nullptr);
-    ::sigaction(SIGINT, &sa, nullptr);
-    ::sigaction(SIGPWR, &sa, nullptr);
-    if (g_nofile_raised) ::setrlimit(RLIMIT_NOFILE, &g_orig_nofile);
-    if (log) {
-      // The reference reports these as warnings too, then exits 111.
-      if (::dup2(s.pi[0], 0) == -1) {
-        lib::warn_sys({"unable to set up descriptors for ", s.name, "/log"});
-        ::_exit(111);
-      }
-      if (::chdir(s.name) == -1) {
-        lib::warn_sys({"unable to switch to ", s.name});
-        ::_exit(111);
-      }
-    } else if (s.flaglog && ::dup2(s.pi[1], 1) == -1) {
-      lib::warn_sys({"unable to set up descriptors for ", s.name});
-      ::_exit(111);
-    }
-    // An empty mask, not the one svscan inherited: a boot script's stray
-    // block of SIGTERM or SIGCHLD must not reach every supervise.
-    sigset_t none;
-    ::sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    g_supervise.exec(argv, environ);
-    if (log)
-      lib::warn_sys({"unable to start supervise ", s.name, "/log"});
-    else
-      lib::warn_sys({"unable to start supervise ", s.name});
-    ::_exit(111);
-  }
-  int e = errno;
-  ::sigprocmask(SIG_SETMASK, &old, nullptr);
+  Launch l;
+  l.prog = &g_supervise;
+  l.argv = argv;
+  l.name = s.name;
+  l.log = log;
+  l.in = log ? s.pi[0] : 0;
+  l.out = !log && s.flaglog ? s.pi[1] : 1;
+  l.nofile = g_nofile_raised ? &g_orig_nofile : nullptr;
+  pid_t pid = launch(l);
   if (pid == -1) {
-    errno = e;
     lib::warn_sys({"unable to fork for ", s.name, log ? "/log" : ""});
     return false;
   }
@@ -323,6 +282,7 @@ void open_std() noexcept {
 
 int run(const Options& opt) noexcept {
   open_std();
+  if (!launch_init()) lib::die_sys(lib::exitcode::temp, {"unable to set up descriptors"});
   ::getrlimit(RLIMIT_NOFILE, &g_orig_nofile);
   if (!table_init() || !g_supervise.prepare("supervise")) {
     errno = ENOMEM;

@@ -23,6 +23,37 @@ child_in() {
   return 1
 }
 sup_of() { child_in "$SV" "$1"; }
+# svscan_pipes: the pipes svscan holds close-on-exec (its log pipes; not
+# what it inherited, which every child inherits too), one a line.
+svscan_pipes() {
+  local fd t flags
+  for fd in $(ls "/proc/$SV/fd"); do
+    t=$(readlink "/proc/$SV/fd/$fd")
+    flags=$(sed -n 's/^flags:[[:space:]]*//p' "/proc/$SV/fdinfo/$fd")
+    case $t in pipe:*) (((8#$flags) & 0x80000)) && echo "$t" ;; esac  # O_CLOEXEC
+  done
+}
+# shared_with_svscan PID: "fd" a line for each descriptor of PID's that is
+# one of svscan's log pipes.
+shared_with_svscan() {
+  local fd t pipes
+  pipes=$(svscan_pipes)
+  for fd in $(ls "/proc/$1/fd" | sort -n); do
+    t=$(readlink "/proc/$1/fd/$fd")
+    case $t in pipe:*) grep -qxF -- "$t" <<<"$pipes" && echo "$fd" ;; esac
+  done
+}
+# check_fds NAME PID WANT FOLDER: PID holds descriptor 7 (svscan was
+# started with it) and of svscan's log pipes only its own, at WANT.
+check_fds() {
+  local shared
+  shared=$(shared_with_svscan "$2" | paste -sd' ')
+  if [ "$(readlink "/proc/$2/fd/7")" = "$T/seven" ] && [ "$shared" = "$3" ]; then
+    pass_for "$4" "$1"
+  else
+    fail_for "$4" "$1" "descriptor 7: $(readlink "/proc/$2/fd/7" || echo none); svscan's pipes at: ${shared:-none}, want $3"
+  fi
+}
 run_of() { local s; s=$(sup_of "$1") && child_in "$s" "$1"; }
 
 # both_running DIR...: each DIR has its supervise and its ./run.
@@ -44,6 +75,7 @@ same_env() {
 for P in "$BIN" "$REF"; do
   if [ "$P" = "$REF" ] && [ "$HAVE_REF" = 0 ]; then
     for c in svscan supervise run log-supervise log-run; do ref_skip "environment: $c" "no reference"; done
+    for c in supervise log-supervise; do ref_skip "descriptors: $c" "no reference"; done
     continue
   fi
   if [ "$P" = "$REF" ]; then S=$T/ref; else S=$T/ours; fi
@@ -52,15 +84,23 @@ for P in "$BIN" "$REF"; do
   # Values a careless copy would mangle: a space, an empty value, an '='
   # in the value, a name svscan might think its own. Not sorted.
   printf '%s\n' "PATH=$P:/usr/bin:/bin" "ZED=last" "A=1" "B=x y" "EMPTY=" "C=a=b" "SVSCAN=not ours" >"$T/given"
-  spawn SV env -i "PATH=$P:/usr/bin:/bin" "ZED=last" "A=1" "B=x y" "EMPTY=" "C=a=b" "SVSCAN=not ours" "$P/svscan" "$S"
-  if wait_until 15 both_running "$S/a" "$S/a/log"; then
+  # More logged services, so that svscan holds pipe ends a careless start
+  # would pass on; and descriptor 7, which svscan was started with and
+  # every supervise inherits, as under 0.76 (ours keeps it from ./run:
+  # supervise(8)).
+  for x in b c; do mkservice "$S/$x" "sleep 1000"; mkservice "$S/$x/log" "sleep 1000"; done
+  spawn SV env -i "PATH=$P:/usr/bin:/bin" "ZED=last" "A=1" "B=x y" "EMPTY=" "C=a=b" "SVSCAN=not ours" "$P/svscan" "$S" 7>>"$T/seven"
+  if wait_until 15 both_running "$S/a" "$S/a/log" "$S/b" "$S/b/log" "$S/c" "$S/c/log"; then
     same_env "environment: svscan" "$T/given" "$SV" "$P"
     same_env "environment: supervise" "$T/given" "$(sup_of "$S/a")" "$P"
     same_env "environment: run" "$T/given" "$(run_of "$S/a")" "$P"
     same_env "environment: log-supervise" "$T/given" "$(sup_of "$S/a/log")" "$P"
     same_env "environment: log-run" "$T/given" "$(run_of "$S/a/log")" "$P"
+    check_fds "descriptors: supervise" "$(sup_of "$S/a")" 1 "$P"
+    check_fds "descriptors: log-supervise" "$(sup_of "$S/a/log")" 0 "$P"
   else
     for c in svscan supervise run log-supervise log-run; do fail_for "$P" "environment: $c" "the services did not start"; done
+    for c in supervise log-supervise; do fail_for "$P" "descriptors: $c" "the services did not start"; done
   fi
   stop "$SV"  # its process group: every supervise and ./run
 done
