@@ -128,4 +128,26 @@ limited() {
 limited "4 watches" max_inotify_watches 4 "svweb: warning: unable to watch DIR/b: out of disk space"
 # No inotify instance: everything read at every request.
 limited "no inotify" max_inotify_instances 0 "svweb: warning: unable to watch DIR: process cannot open more files"
+
+# A row in a backoff pause counts down to the nanosecond, so no body is
+# kept for its second while one is (svweb(8)). Crafted files (a reader
+# held on supervise/ok stands for supervise), the pause ending at half
+# past a second, three seconds on: every answer over 2.5 s, 10 ms apart,
+# must say what the pause leaves at some moment of its request.
+BACKOFF=$(cd "$(dirname "$0")/../helpers" && pwd)/backoff_rows.py
+B=$T/sv-backoff
+mkdir -p "$B/bo/supervise"
+mkfifo "$B/bo/supervise/ok"
+exec 7<>"$B/bo/supervise/ok"
+python3 "$BACKOFF" write "$B/bo" 3
+start_web W "$T/web-backoff.err" "$BIN/svweb" -l 127.0.0.1:0 "$B"
+out=$(timeout 30 python3 "$BACKOFF" poll "$W" "$B/bo" 2500 2>&1)
+set -- $out
+if [ "${1:-}" = ok ] && [ $# -ge 4 ]; then
+  pass "backoff: every answer counts down from the request's own moment ($2 answers: ${*:3})"
+else
+  fail "backoff: every answer counts down from the request's own moment" "$out"
+fi
+stop "$W_PID"
+exec 7<&-
 finish
