@@ -60,7 +60,8 @@ enum class Reach { kNot, kThere, kFailed };
 struct Service {
   const char* dir;
   int fd = -1;  // the service directory
-  int wd = -1;  // inotify watch on its supervise/; -1: polled
+  int wd = -1;    // inotify watch on its supervise/; -1: polled
+  int okwd = -1;  // ... and on its supervise/ok
   uint32_t first_pid = 0;
   lib::Tai64n first_when;
   Reach reach = Reach::kNot;
@@ -189,7 +190,7 @@ int main(int argc, char** argv) {
       sv.fd = ::open(sv.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (sv.fd == -1) lib::die_sys(lib::exitcode::temp, {"unable to open ", sv.dir});
     // Watched before the first reading, so no change falls between.
-    sv.wd = svwait::watch_add(in, sv.dir);
+    sv.wd = svwait::watch_add(in, sv.dir, sv.okwd);
     if (!supervised(sv)) lib::die(lib::exitcode::temp, {"unable to wait for ", sv.dir, ": supervise not running"});
     lib::Snapshot s;
     if (lib::snapshot_read(sv.fd, s) != lib::SnapshotError::kNone)
@@ -202,9 +203,14 @@ int main(int argc, char** argv) {
   // Which services a watch descriptor is for (the same dir given twice
   // shares one), sorted: an event finds its services in log N, not by a
   // walk over all of them (10,000 services, a few events each).
+  // Each entry: the watch, then the service's index times two, plus one
+  // for its ok's watch.
   std::vector<std::pair<int, size_t>> by_wd;
   for (size_t i = 0; i < svs.size(); ++i)
-    if (svs[i].wd != -1) by_wd.emplace_back(svs[i].wd, i);
+    if (svs[i].wd != -1) {
+      by_wd.emplace_back(svs[i].wd, 2 * i);
+      by_wd.emplace_back(svs[i].okwd, 2 * i + 1);
+    }
   std::sort(by_wd.begin(), by_wd.end());
 
   alignas(inotify_event) char buf[64 * 1024];
@@ -255,6 +261,7 @@ int main(int argc, char** argv) {
     }
     if (r == 0) continue;  // the deadline is checked above
     bool overflowed = false;
+    std::vector<std::pair<int, size_t>> rewatch;  // new ok watches, added after the loop
     for (;;) {
       ssize_t len = ::read(in, buf, sizeof buf);
       if (len <= 0) break;
@@ -264,16 +271,37 @@ int main(int argc, char** argv) {
         if (ev->mask & IN_Q_OVERFLOW) overflowed = true;
         auto lo = std::lower_bound(by_wd.begin(), by_wd.end(), std::pair<int, size_t>(ev->wd, 0));
         for (auto it = lo; it != by_wd.end() && it->first == ev->wd; ++it) {
-          Service& sv = svs[it->second];
-          if (ev->mask & (IN_DELETE_SELF | IN_IGNORED))
-            lib::die(lib::exitcode::temp, {"unable to wait for ", sv.dir, ": supervise/ removed"});
-          // supervise closing its supervise/ok (leaving): still one there?
-          if ((ev->mask & IN_CLOSE_NOWRITE) && ev->len && std::string_view(ev->name) == "ok" &&
-              !supervised(sv))
+          Service& sv = svs[it->second / 2];
+          if (it->second % 2 == 0) {
+            if (ev->wd != sv.wd) continue;  // given up for polling
+            if (ev->mask & (IN_DELETE_SELF | IN_IGNORED))
+              lib::die(lib::exitcode::temp, {"unable to wait for ", sv.dir, ": supervise/ removed"});
+            if (ev->mask & IN_MOVED_TO) sv.changed = true;
+            continue;
+          }
+          if (ev->wd != sv.okwd) continue;  // an ok replaced earlier
+          // supervise closing its supervise/ok (leaving), or ok removed
+          // (supervise gone, or repairing it): still one there?
+          if ((ev->mask & (IN_CLOSE_NOWRITE | IN_IGNORED)) && !supervised(sv)) {
             settle_left(sv);
-          if (ev->mask & IN_MOVED_TO) sv.changed = true;
+          } else if (ev->mask & IN_IGNORED) {
+            // A new ok (supervise repaired supervise/): watched in turn,
+            // or the service is polled.
+            sv.okwd = svwait::watch_ok(in, sv.dir);
+            if (sv.okwd == -1) {
+              ::inotify_rm_watch(in, sv.wd);
+              sv.wd = -1;
+            } else {
+              rewatch.emplace_back(sv.okwd, 2 * size_t(&sv - svs.data()) + 1);
+            }
+          }
         }
       }
+    }
+    if (!rewatch.empty()) {
+      by_wd.insert(by_wd.end(), rewatch.begin(), rewatch.end());
+      std::sort(by_wd.begin(), by_wd.end());
+      rewatch.clear();
     }
     // The queue was full (fs.inotify.max_queued_events, 16384 events by
     // default, a few per service coming up): what was dropped is unknown,

@@ -48,15 +48,32 @@ int watch_start() noexcept {
   return -1;
 }
 
-int watch_add(int in, const char* dir) noexcept {
+int watch_add(int in, const char* dir, int& okwd) noexcept {
+  okwd = -1;
   if (in == -1) return -1;
   std::string sup = std::string(dir) + "/supervise";
-  int wd = ::inotify_add_watch(in, sup.c_str(), IN_MOVED_TO | IN_CLOSE_NOWRITE | IN_DELETE_SELF);
-  if (wd >= 0) return wd;
+  int wd = ::inotify_add_watch(in, sup.c_str(), IN_MOVED_TO | IN_DELETE_SELF);
   int e = errno;
-  if (e != ENOSPC && e != ENOMEM) lib::die_sys(lib::exitcode::temp, {"unable to watch ", sup.c_str()});
+  if (wd >= 0) {
+    okwd = ::inotify_add_watch(in, (sup + "/ok").c_str(), IN_CLOSE_NOWRITE);
+    if (okwd >= 0) return wd;
+    e = errno;
+    ::inotify_rm_watch(in, wd);
+    if (e != ENOSPC && e != ENOMEM) {
+      errno = e;
+      lib::die_sys(lib::exitcode::temp, {"unable to watch ", sup.c_str(), "/ok"});
+    }
+  } else if (e != ENOSPC && e != ENOMEM) {
+    errno = e;
+    lib::die_sys(lib::exitcode::temp, {"unable to watch ", sup.c_str()});
+  }
   warn_once(("unable to watch " + sup).c_str(), e, false);
   return -1;
+}
+
+int watch_ok(int in, const char* dir) noexcept {
+  std::string ok = std::string(dir) + "/supervise/ok";
+  return ::inotify_add_watch(in, ok.c_str(), IN_CLOSE_NOWRITE);
 }
 
 }  // namespace svwait

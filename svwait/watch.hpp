@@ -14,10 +14,19 @@ constexpr int kPollMs = 100;
 // Dies (111) on any other failure.
 int watch_start() noexcept;
 
-// Watches dir/supervise for what svwait reads: a watch descriptor; -1 when
-// in is -1 (silently) or a limit refuses the watch (ENOSPC, ENOMEM; the
-// first refusal of the run is warned): the service is then polled. Dies
-// (111) on any other failure, e.g. no dir/supervise.
-int watch_add(int in, const char* dir) noexcept;
+// Watches dir/supervise for its status being renamed in (and for its
+// removal), and dir/supervise/ok on its own for supervise closing it
+// (leaving): a watch on the directory for that would also report every
+// reader's closing of status and xstatus, svwait's own readings included,
+// and at ten thousand services those filled the event queue. Returns the
+// directory's watch descriptor and sets ok's; -1 when in is -1 (silently)
+// or a limit refuses either watch (ENOSPC, ENOMEM; the first refusal of
+// the run is warned; nothing is left watched): the service is then
+// polled. Dies (111) on any other failure, e.g. no dir/supervise.
+int watch_add(int in, const char* dir, int& okwd) noexcept;
+
+// Watches a new dir/supervise/ok (supervise replaced it): its descriptor,
+// or -1 (not warned: the caller polls the service).
+int watch_ok(int in, const char* dir) noexcept;
 
 }  // namespace svwait

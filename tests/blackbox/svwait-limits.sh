@@ -30,7 +30,7 @@ exit_is() {
 running() { sleep 0.3; kill -0 "$1" 2>/dev/null; }
 all_down() { local d; for d in "$@"; do sv_down "$d" || return 1; done; }
 
-N=8  # services, past a watch limit of 3
+N=8  # services, past a watch limit of 6 (two a service)
 dirs=""
 for i in $(seq $N); do
   d=$T/s$i
@@ -41,9 +41,9 @@ for i in $(seq $N); do
 done
 set -- $dirs
 
-# Watch limit 3: s1..s3 watched, s4..s8 polled. The last to come up is a
+# Watch limit 6: s1..s3 watched (supervise/ and its ok each), s4..s8 polled. The last to come up is a
 # polled one, so svwait can only learn it by polling.
-spawn w limited 3 128 "$BIN/svwait" -u -t 60000 "$@" 2>"$T/err"
+spawn w limited 6 128 "$BIN/svwait" -u -t 60000 "$@" 2>"$T/err"
 wait_until 10 test -s "$T/err"
 ok_if "watch limit: svwait waits while some are down" running "$w"
 "$BIN/svc" -u "$1" "$2" "$3" "$4" "$5" "$6" "$7"
@@ -64,7 +64,7 @@ fi
 # -o: one polled service coming up is enough.
 "$BIN/svc" -d "$@"
 wait_until 10 all_down "$@"
-spawn w limited 3 128 "$BIN/svwait" -o -u -t 60000 "$@" 2>"$T/err"
+spawn w limited 6 128 "$BIN/svwait" -o -u -t 60000 "$@" 2>"$T/err"
 ok_if "watch limit, -o: waits while all are down" running "$w"
 "$BIN/svc" -u "$6"
 ok_if "watch limit, -o: exit 0 once a polled one is up" exit_is "$w" 0
