@@ -39,14 +39,14 @@
 # Measured 2026-12-07, this 2-core machine quiet (hard file limit 20,000,
 # not raisable here: 10,000 ran as 9,968), NS="1000 3000 10000":
 #   N      up ours/s6    PSS tree ours/s6   supervisors ours/s6  TERM ours/s6
-#   1,000  3.5/4.4 s     336/461 MB         118/244 MB           0.8/1.2 s
-#   3,000  16.6/16.8 s   1,005/1,382 MB     355/732 MB           2.3/2.3 s
-#   9,968  94/105 s      3,337/4,594 MB     1,178/2,433 MB       9.1/10.4 s
+#   1,000  3.1/3.8 s     336/461 MB         118/244 MB           0.6/1.1 s
+#   3,000  11.0/13.9 s   1,005/1,383 MB     355/732 MB           1.8/3.0 s
+#   9,968  26.3/67.6 s   3,339/4,595 MB     1,179/2,434 MB       4.2/7.9 s
 # idle: under 0.001% of a core for both. Ours at 1,000/3,000/9,968: svstat
-# -j of N 19/52/117 ms (of 2N 36/99/234); svwait 2/6/13 ms after the last
-# up; svweb GET /api/services p50 3.1/9.9/25.5 ms, 349/98/35 req/s, and at
-# 9,968 with the body kept for its second (svweb(8)) 5.3 ms, 162 req/s. A
-# second run at 9,968: up 81.6 s, svstat -j 152 ms, svwait 7.5 ms, TERM 7.4 s.
+# -j of N 11/45/125 ms (of 2N 24/84/260); svwait 5/5/244 ms after the last
+# up (10-15 ms in 3 of 4 later runs at 9,968, one 212 ms, after svwait
+# stopped watching its own readings); svweb GET /api/services p50 0.3/1.0/5.1 ms,
+# 3,168/893/151 req/s. TERM of ours at 9,968 in other runs: 3.6-5.8 s.
 set -u
 : "${BIN:?BIN must name the folder of the built programs}"
 NS=${NS:-"1000 3000 10000"}
