@@ -29,11 +29,8 @@ int child(void* arg) {
   for (int sig : {SIGCHLD, SIGHUP, SIGALRM, SIGTERM, SIGINT, SIGPWR}) ::sigaction(sig, &sa, nullptr);
   if (l.nofile) ::setrlimit(RLIMIT_NOFILE, l.nofile);
   // Our table until here, read only; now one of its own.
-  if (::close_range(g_low, ~0U, CLOSE_RANGE_UNSHARE) == -1 && ::unshare(CLONE_FILES) == -1) {
-    lib::warn_sys({"unable to set up descriptors for ", l.name, l.log ? "/log" : ""});
-    return 111;
-  }
-  if (::dup2(g_slot_in, 0) == -1 || ::dup2(g_slot_out, 1) == -1) {
+  if ((::close_range(g_low, ~0U, CLOSE_RANGE_UNSHARE) == -1 && ::unshare(CLONE_FILES) == -1) ||
+      ::dup2(g_slot_in, 0) == -1 || ::dup2(g_slot_out, 1) == -1) {
     lib::warn_sys({"unable to set up descriptors for ", l.name, l.log ? "/log" : ""});
     return 111;
   }
@@ -52,8 +49,8 @@ int child(void* arg) {
   return 111;
 }
 
-// The highest descriptor open now (-1: none), by trying each up to the
-// soft limit's first thousands: fcntl is cheap, and /proc may be absent.
+// The highest descriptor open now (-1: none), by trying each until 1,024
+// in a row are closed: fcntl is cheap, and /proc may be absent.
 int highest_open() noexcept {
   int high = -1;
   for (int fd = 0; fd < 65536; ++fd)
@@ -79,17 +76,21 @@ bool launch_init() noexcept {
 }
 
 pid_t launch(const Launch& l) noexcept {
-  // The slots are ours again (svscan's own stdin and stdout) once the
-  // child has execed: a pipe end left there would keep a logger from
-  // seeing the end of its input.
-  if (::dup3(l.in, g_slot_in, O_CLOEXEC) == -1 || ::dup3(l.out, g_slot_out, O_CLOEXEC) == -1) return -1;
-  sigset_t all, old;
-  ::sigfillset(&all);
-  ::sigprocmask(SIG_BLOCK, &all, &old);
-  pid_t pid = ::clone(child, g_child_stack + sizeof g_child_stack,
-                      CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, const_cast<Launch*>(&l));
+  pid_t pid = -1;
+  if (::dup3(l.in, g_slot_in, O_CLOEXEC) != -1 && ::dup3(l.out, g_slot_out, O_CLOEXEC) != -1) {
+    sigset_t all, old;
+    ::sigfillset(&all);
+    ::sigprocmask(SIG_BLOCK, &all, &old);
+    pid = ::clone(child, g_child_stack + sizeof g_child_stack,
+                  CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, const_cast<Launch*>(&l));
+    int e = errno;
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    errno = e;  // clone's
+  }
+  // The slots are ours again (svscan's own stdin and stdout), whatever
+  // happened: a pipe end left there would keep a logger from seeing the
+  // end of its input.
   int e = errno;
-  ::sigprocmask(SIG_SETMASK, &old, nullptr);
   ::dup3(0, g_slot_in, O_CLOEXEC);
   ::dup3(1, g_slot_out, O_CLOEXEC);
   errno = e;

@@ -4,31 +4,12 @@
 # ./run has exited (svc -d) there is no room for ./finish. supervise warns
 # in daemontools form, skips ./finish, publishes down and keeps running;
 # with the hog gone, the next stop runs ./finish as usual.
-#
-# RLIMIT_NPROC counts the processes of a real uid, and root ignores it: the
-# test needs root (to take on another uid) and a uid nothing else runs as.
+# Root, setpriv and a free uid are needed (tests/helpers/nproc_common.sh).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../helpers/nproc_common.sh"
 . "$(dirname "$0")/../helpers/supervise_common.sh"
 
-if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null; then
-  skip "all" "needs root and setpriv(1): RLIMIT_NPROC binds only a uid other than root"
-  finish
-  exit
-fi
-# tasks_of UID: how many processes (threads) run with real uid UID.
-tasks_of() { awk -v u="$1" '$1 == "Uid:" && $2 == u { n++ } END { print n + 0 }' /proc/[0-9]*/status 2>/dev/null; }
-# A uid without an account or a process (64200..64299: not svscan-nproc's).
-U=""
-for i in $(seq 0 99); do
-  u=$((64200 + ($$ + i) % 100))
-  if ! getent passwd "$u" >/dev/null && [ "$(tasks_of "$u")" = 0 ]; then U=$u; break; fi
-done
-if [ -z "$U" ]; then
-  skip "all" "no free uid in 64200..64299"
-  finish
-  exit
-fi
-AS_U="setpriv --reuid=$U --regid=$U --clear-groups --"
+nproc_uid 64200  # not svscan-nproc's uids
 
 S=$T/s
 mksvc "$S" 'echo "run $$"; exec sleep 1000'

@@ -4,33 +4,13 @@
 # supervise processes it can, each starts its ./run if it can; every failed
 # fork is warned in daemontools form and retried, nothing dies; once the
 # hog ends, every service comes up within a scan.
-#
-# RLIMIT_NPROC counts the processes of a real uid, and root ignores it: the
-# test needs root (to take on another uid) and a uid nothing else runs as.
+# Root, setpriv and a free uid are needed (tests/helpers/nproc_common.sh).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../helpers/nproc_common.sh"
 . "$(dirname "$0")/../helpers/svscan_common.sh"
 need_supervise
 
-if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null; then
-  skip "all" "needs root and setpriv(1): RLIMIT_NPROC binds only a uid other than root"
-  finish
-  exit
-fi
-# tasks_of UID: how many processes (threads) run with real uid UID.
-tasks_of() { awk -v u="$1" '$1 == "Uid:" && $2 == u { n++ } END { print n + 0 }' /proc/[0-9]*/status 2>/dev/null; }
-# A uid without an account or a process, so that only ours count against
-# the limit; started from our pid so that two runs at once differ.
-U=""
-for i in $(seq 0 99); do
-  u=$((64100 + ($$ + i) % 100))
-  if ! getent passwd "$u" >/dev/null && [ "$(tasks_of "$u")" = 0 ]; then U=$u; break; fi
-done
-if [ -z "$U" ]; then
-  skip "all" "no free uid in 64100..64199"
-  finish
-  exit
-fi
-AS_U="setpriv --reuid=$U --regid=$U --clear-groups --"
+nproc_uid 64100
 
 N=6   # services: svscan and 2 processes each, 13 in all,
 L=16  # fit under this limit,

@@ -120,6 +120,23 @@ bg_wait w -u "$d"
 ok_if "supervise leaves: 111" exit_is "$w" 111
 stop "$sp4"
 
+# Its ok removed and made anew by supervise's repair (supervise(8)), then
+# supervise killed: the new ok is watched in turn (svwait watches ok on its
+# own), so the leaving is seen: 111, not a wait to the timeout.
+d=$(mktemp -d "$T/o.XXXXXX")/s
+mksvc "$d" 'exec sleep 1000'; touch "$d/down"
+start_sup sp6 "$BIN/supervise" "$d"
+bg_wait w -u -t 60000 "$d"
+# Its two watches set (listed in its inotify descriptor's fdinfo) before ok goes.
+wait_until 10 eval '[ "$(cat /proc/$w/fdinfo/* 2>/dev/null | grep -c "^inotify wd:")" = 2 ]'
+ino=$(stat -c %i "$d/supervise/ok")
+rm "$d/supervise/ok"
+wait_until 15 eval '[ -p "$d/supervise/ok" ] && [ "$(stat -c %i "$d/supervise/ok")" != "$ino" ] && "$BIN/svok" "$d"'
+ok_if "ok made anew: still waiting" running "$w"
+kill -KILL "$sp6"
+ok_if "ok made anew, then supervise killed: 111" exit_is "$w" 111
+stop "$sp6"
+
 # On the reference supervise (no xstatus): -u, -U (up is ready), -d.
 if [ -x "$REF/supervise" ]; then
   d=$(mktemp -d "$T/r.XXXXXX")/s
